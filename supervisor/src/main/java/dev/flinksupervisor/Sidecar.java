@@ -1,0 +1,108 @@
+package dev.flinksupervisor;
+
+import dev.flinksupervisor.api.AdminApi;
+import dev.flinksupervisor.config.SupervisorConfig;
+import dev.flinksupervisor.config.SupervisorOptions;
+import dev.flinksupervisor.flink.FlinkClients;
+import dev.flinksupervisor.flink.LeaderWatch;
+import dev.flinksupervisor.flink.RestFlinkGateway;
+import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.SupervisionLoop;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of the sidecar: builds every part from the configuration with plain
+ * constructors, starts them in order and closes them in reverse.
+ */
+public final class Sidecar implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
+
+  private final RestClusterClient<StandaloneClusterId> restClient;
+  private final ScheduledExecutorService executor;
+  private final SupervisionLoop loop;
+  private final AdminApi api;
+
+  private Sidecar(
+      RestClusterClient<StandaloneClusterId> restClient,
+      ScheduledExecutorService executor,
+      SupervisionLoop loop,
+      AdminApi api) {
+    this.restClient = restClient;
+    this.executor = executor;
+    this.loop = loop;
+    this.api = api;
+  }
+
+  public static Sidecar start(SupervisorConfig config, Clock clock) throws Exception {
+    ClusterState state = new ClusterState();
+    LeaderWatch leaderWatch = new LeaderWatch(clock);
+    leaderWatch.subscribe(leader -> state.update(s -> s.withLeader(leader)));
+
+    RestClusterClient<StandaloneClusterId> restClient =
+        FlinkClients.restClient(FlinkClients.flinkConfiguration(config), leaderWatch);
+    RestFlinkGateway gateway =
+        new RestFlinkGateway(restClient, config.get(SupervisorOptions.REQUEST_TIMEOUT));
+
+    ScheduledExecutorService executor =
+        Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("supervision"));
+    SupervisionLoop loop =
+        new SupervisionLoop(
+            gateway,
+            state,
+            clock,
+            config.get(SupervisorOptions.POLL_INTERVAL),
+            config.get(SupervisorOptions.DETAILS_INTERVAL),
+            executor);
+
+    AdminApi api =
+        new AdminApi(
+            new AdminApi.Settings(
+                config.get(SupervisorOptions.API_HOST),
+                config.get(SupervisorOptions.API_PORT),
+                config.get(SupervisorOptions.ADMIN_TOKEN),
+                config.get(SupervisorOptions.CLUSTER_ID),
+                config.get(SupervisorOptions.NAMESPACE),
+                config.get(SupervisorOptions.STALE_AFTER)),
+            state,
+            clock);
+    Sidecar sidecar = new Sidecar(restClient, executor, loop, api);
+    try {
+      api.start();
+      loop.start();
+    } catch (RuntimeException e) {
+      sidecar.close();
+      throw e;
+    }
+    LOG.info(
+        "Supervising Flink cluster '{}' in namespace '{}'",
+        config.get(SupervisorOptions.CLUSTER_ID),
+        config.get(SupervisorOptions.NAMESPACE));
+    return sidecar;
+  }
+
+  /** The admin API's bound port. */
+  public int apiPort() {
+    return api.port();
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    api.close();
+    restClient.close();
+  }
+}

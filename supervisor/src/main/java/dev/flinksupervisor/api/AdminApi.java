@@ -1,0 +1,164 @@
+package dev.flinksupervisor.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.flinksupervisor.api.ApiModel.ClusterJson;
+import dev.flinksupervisor.api.ApiModel.Freshness;
+import dev.flinksupervisor.api.ApiModel.HealthJson;
+import dev.flinksupervisor.api.ApiModel.JobDetailJson;
+import dev.flinksupervisor.api.ApiModel.JobJson;
+import dev.flinksupervisor.api.ApiModel.JobListJson;
+import dev.flinksupervisor.api.ApiModel.ReadyJson;
+import dev.flinksupervisor.supervision.ClusterSnapshot;
+import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.JobView;
+import dev.flinksupervisor.supervision.Readiness;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP API: {@code /healthz}, {@code /readyz} and the versioned JSON API under {@code
+ * /api/v1}, which requires a bearer token. Every error is an RFC 7807 problem detail.
+ */
+public final class AdminApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+  static final String API = "/api/v1";
+
+  /** What the API serves and how; everything it reads comes from {@link ClusterState}. */
+  public record Settings(
+      String host,
+      int port,
+      String token,
+      String clusterId,
+      String namespace,
+      Duration staleAfter) {}
+
+  private final Settings settings;
+  private final ClusterState state;
+  private final Clock clock;
+  private final BearerTokenAuth auth;
+  private final Javalin app;
+
+  public AdminApi(Settings settings, ClusterState state, Clock clock) {
+    this.settings = settings;
+    this.state = state;
+    this.clock = clock;
+    this.auth = new BearerTokenAuth(settings.token());
+    this.app = Javalin.create(this::configure);
+  }
+
+  public static ObjectMapper objectMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  private void configure(JavalinConfig config) {
+    config.startup.showJavalinBanner = false;
+    config.jsonMapper(new JavalinJackson(objectMapper(), false));
+    config.jetty.host = settings.host();
+    config.jetty.port = settings.port();
+
+    config.routes.get("/healthz", ctx -> ctx.json(new HealthJson("UP")));
+    config.routes.get("/readyz", this::readyz);
+
+    config.routes.before(API + "/*", auth::check);
+    config.routes.get(API + "/cluster", this::cluster);
+    config.routes.get(API + "/jobs", this::jobs);
+    config.routes.get(API + "/jobs/{jobId}", this::job);
+
+    config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
+    config.routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          String correlationId = UUID.randomUUID().toString();
+          LOG.error("Unexpected error on {} {} [{}]", ctx.method(), ctx.path(), correlationId, e);
+          problem(
+              ctx,
+              Problem.of(
+                      500,
+                      "internal",
+                      "Internal error",
+                      "The sidecar failed unexpectedly; quote the correlation id when reporting it.")
+                  .withCorrelationId(correlationId));
+        });
+    config.routes.error(
+        404,
+        ctx -> {
+          if (!Problem.CONTENT_TYPE.equals(ctx.res().getContentType())) {
+            problem(
+                ctx,
+                Problem.of(404, "not-found", "Not found", "No resource at " + ctx.path() + "."));
+          }
+        });
+    config.routes.error(
+        405,
+        ctx ->
+            problem(
+                ctx,
+                Problem.of(
+                    405,
+                    "method-not-allowed",
+                    "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path() + ".")));
+  }
+
+  public AdminApi start() {
+    app.start();
+    LOG.info("Admin API listening on {}:{}", settings.host(), app.port());
+    return this;
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  private void readyz(Context ctx) {
+    Readiness readiness = Readiness.of(state.snapshot(), clock.instant(), settings.staleAfter());
+    ctx.status(readiness.ready() ? 200 : 503)
+        .json(new ReadyJson(readiness.ready(), readiness.reason()));
+  }
+
+  private void cluster(Context ctx) {
+    ClusterSnapshot snapshot = state.snapshot();
+    ctx.json(
+        ClusterJson.of(settings.clusterId(), settings.namespace(), snapshot, freshness(snapshot)));
+  }
+
+  private void jobs(Context ctx) {
+    ClusterSnapshot snapshot = state.snapshot();
+    ctx.json(JobListJson.of(snapshot, freshness(snapshot)));
+  }
+
+  private void job(Context ctx) {
+    String jobId = ctx.pathParam("jobId");
+    ClusterSnapshot snapshot = state.snapshot();
+    JobView view = snapshot.jobs().get(jobId);
+    if (view == null) {
+      throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
+    }
+    ctx.json(new JobDetailJson(JobJson.of(view), freshness(snapshot)));
+  }
+
+  private Freshness freshness(ClusterSnapshot snapshot) {
+    return Freshness.of(snapshot, clock.instant(), settings.staleAfter());
+  }
+
+  private static void problem(Context ctx, Problem problem) {
+    ctx.status(problem.status()).json(problem).contentType(Problem.CONTENT_TYPE);
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

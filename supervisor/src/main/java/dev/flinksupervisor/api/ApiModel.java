@@ -1,0 +1,114 @@
+package dev.flinksupervisor.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.ClusterOverview;
+import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.supervision.ClusterSnapshot;
+import dev.flinksupervisor.supervision.JobView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/** The JSON shapes of the admin API, kept apart from the domain so the contract is explicit. */
+final class ApiModel {
+  private ApiModel() {}
+
+  /** How fresh the served state is. */
+  record Freshness(Instant observedAt, boolean stale, Long ageMs) {
+    static Freshness of(ClusterSnapshot snapshot, Instant now, Duration staleAfter) {
+      if (snapshot.lastSuccess() == null) {
+        return new Freshness(null, true, null);
+      }
+      Duration age = Duration.between(snapshot.lastSuccess(), now);
+      return new Freshness(snapshot.lastSuccess(), age.compareTo(staleAfter) > 0, age.toMillis());
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record LeaderJson(String restUrl, Instant since) {}
+
+  record SlotsJson(int total, int available) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ClusterJson(
+      String clusterId,
+      String namespace,
+      LeaderJson leader,
+      String flinkVersion,
+      Integer taskManagers,
+      SlotsJson slots,
+      Freshness freshness,
+      String lastError) {
+
+    static ClusterJson of(
+        String clusterId, String namespace, ClusterSnapshot snapshot, Freshness freshness) {
+      ClusterOverview overview = snapshot.overview().orElse(null);
+      return new ClusterJson(
+          clusterId,
+          namespace,
+          snapshot.leader().map(l -> new LeaderJson(l.restUrl(), l.since())).orElse(null),
+          overview == null ? null : overview.flinkVersion(),
+          overview == null ? null : overview.taskManagers(),
+          overview == null ? null : new SlotsJson(overview.slotsTotal(), overview.slotsAvailable()),
+          freshness,
+          snapshot.lastFailure().orElse(null));
+    }
+  }
+
+  record CheckpointJson(long id, Instant completedAt, boolean savepoint, String path) {
+    static CheckpointJson of(CheckpointInfo c) {
+      return new CheckpointJson(
+          c.id(), Instant.ofEpochMilli(c.completedAt()), c.savepoint(), c.externalPath());
+    }
+  }
+
+  /** One job; {@code restarts} is null until the JobManager has reported it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record JobJson(
+      String id,
+      String name,
+      String status,
+      Instant startTime,
+      Instant endTime,
+      long durationMs,
+      Long restarts,
+      CheckpointJson lastCheckpoint) {
+
+    static JobJson of(JobView view) {
+      JobSummary s = view.summary();
+      long restarts = view.restarts();
+      return new JobJson(
+          s.id(),
+          s.name(),
+          s.status().name(),
+          s.startTime() > 0 ? Instant.ofEpochMilli(s.startTime()) : null,
+          s.endTime() > 0 ? Instant.ofEpochMilli(s.endTime()) : null,
+          s.duration(),
+          restarts < 0 ? null : restarts,
+          view.lastCheckpoint().map(CheckpointJson::of).orElse(null));
+    }
+  }
+
+  record JobListJson(List<JobJson> jobs, Freshness freshness) {
+    static JobListJson of(ClusterSnapshot snapshot, Freshness freshness) {
+      List<JobJson> jobs =
+          snapshot.jobs().values().stream()
+              .sorted(
+                  Comparator.comparingLong((JobView v) -> v.summary().startTime())
+                      .reversed()
+                      .thenComparing(JobView::id))
+              .map(JobJson::of)
+              .toList();
+      return new JobListJson(jobs, freshness);
+    }
+  }
+
+  record JobDetailJson(@JsonUnwrapped JobJson job, Freshness freshness) {}
+
+  record HealthJson(String status) {}
+
+  record ReadyJson(boolean ready, String reason) {}
+}

@@ -1,0 +1,160 @@
+package dev.flinksupervisor.demo;
+
+import dev.flinksupervisor.Sidecar;
+import dev.flinksupervisor.config.ConfigLoader;
+import dev.flinksupervisor.config.ConfigOption;
+import dev.flinksupervisor.config.SupervisorConfig;
+import dev.flinksupervisor.config.SupervisorOptions;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything in one process: a Kubernetes API, a Flink cluster with Kubernetes HA on it, the
+ * example job, and the sidecar configured exactly as in a pod: it finds the leader through the HA
+ * ConfigMap and talks to it through Flink's REST client.
+ */
+public final class Demo implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+
+  public static final String CLUSTER_ID = "flink-demo";
+  public static final String NAMESPACE = "default";
+
+  private final EmbeddedKubernetes kubernetes;
+  private final EmbeddedFlink flink;
+  private final JobID jobId;
+  private final Sidecar sidecar;
+  private final SupervisorConfig sidecarConfig;
+
+  private Demo(
+      EmbeddedKubernetes kubernetes,
+      EmbeddedFlink flink,
+      JobID jobId,
+      Sidecar sidecar,
+      SupervisorConfig sidecarConfig) {
+    this.kubernetes = kubernetes;
+    this.flink = flink;
+    this.jobId = jobId;
+    this.sidecar = sidecar;
+    this.sidecarConfig = sidecarConfig;
+  }
+
+  /**
+   * Starts the demo in {@code workDir}. {@code settings} are sidecar options (for example {@code
+   * api.port} and {@code admin.token}); the cluster's coordinates are the demo's own.
+   */
+  public static Demo start(Path workDir, Map<String, String> settings, Clock clock)
+      throws Exception {
+    Files.createDirectories(workDir);
+    EmbeddedKubernetes kubernetes = EmbeddedKubernetes.start(workDir.resolve("k8s"), NAMESPACE, 0);
+    EmbeddedFlink flink = null;
+    Sidecar sidecar = null;
+    try {
+      Path flinkDir = workDir.resolve("flink");
+      flink =
+          EmbeddedFlink.start(
+              EmbeddedFlink.haConfiguration(
+                  CLUSTER_ID, NAMESPACE, kubernetes.kubeconfig(), flinkDir),
+              2);
+      JobID jobId = flink.submitDemoJob("--name", "demo-job");
+
+      Map<String, String> sidecarSettings = new HashMap<>(settings);
+      sidecarSettings.put(SupervisorOptions.CLUSTER_ID.key(), CLUSTER_ID);
+      sidecarSettings.put(SupervisorOptions.NAMESPACE.key(), NAMESPACE);
+      sidecarSettings.put(SupervisorOptions.KUBECONFIG.key(), kubernetes.kubeconfig().toString());
+      sidecarSettings.put(
+          SupervisorOptions.HA_STORAGE_DIR.key(), flinkDir.resolve("ha").toUri().toString());
+      SupervisorConfig config = new ConfigLoader().load(sidecarSettings, Map.of());
+      sidecar = Sidecar.start(config, clock);
+      return new Demo(kubernetes, flink, jobId, sidecar, config);
+    } catch (Exception e) {
+      closeQuietly(sidecar);
+      closeQuietly(flink);
+      kubernetes.close();
+      throw e;
+    }
+  }
+
+  public JobID jobId() {
+    return jobId;
+  }
+
+  public int apiPort() {
+    return sidecar.apiPort();
+  }
+
+  public EmbeddedKubernetes kubernetes() {
+    return kubernetes;
+  }
+
+  public EmbeddedFlink flink() {
+    return flink;
+  }
+
+  public <T> T option(ConfigOption<T> option) {
+    return sidecarConfig.get(option);
+  }
+
+  /**
+   * Stops the sidecar, cancels the job, waits until Flink has removed the job from its HA ConfigMap
+   * (closing a MiniCluster before that can hang), then stops Flink and the API server.
+   */
+  @Override
+  public void close() throws Exception {
+    closeQuietly(sidecar);
+    try {
+      flink.miniCluster().cancelJob(jobId).get();
+      flink.awaitStatus(jobId, JobStatus.CANCELED, Duration.ofSeconds(10));
+      awaitExecutionPlanRemoved(Duration.ofSeconds(10));
+    } catch (Exception e) {
+      LOG.warn("The example job did not stop cleanly: {}", e.toString());
+    }
+    closeQuietly(flink);
+    kubernetes.close();
+  }
+
+  private void awaitExecutionPlanRemoved(Duration timeout) throws Exception {
+    String key = "executionPlan-" + jobId;
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(kubernetes.kubeconfig())))
+            .build()) {
+      Await.until(
+          key + " to leave " + CLUSTER_ID + "-cluster-config-map",
+          timeout,
+          () -> {
+            ConfigMap map =
+                client
+                    .configMaps()
+                    .inNamespace(NAMESPACE)
+                    .withName(CLUSTER_ID + "-cluster-config-map")
+                    .get();
+            return map == null || map.getData() == null || !map.getData().containsKey(key)
+                ? Boolean.TRUE
+                : null;
+          });
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("Closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.flinksupervisor.demo;
+
+import dev.flinksupervisor.demo.job.DemoJob;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * A Flink MiniCluster with Kubernetes HA on a given Kubernetes API: its leader, REST endpoint and
+ * checkpoints are published in the HA ConfigMaps as a JobManager in a pod would publish them.
+ */
+public final class EmbeddedFlink implements AutoCloseable {
+  private final MiniCluster miniCluster;
+  private final Configuration configuration;
+
+  private EmbeddedFlink(MiniCluster miniCluster, Configuration configuration) {
+    this.miniCluster = miniCluster;
+    this.configuration = configuration;
+  }
+
+  /**
+   * The Flink configuration of a cluster with Kubernetes HA on the API that {@code kubeconfig}
+   * names.
+   */
+  public static Configuration haConfiguration(
+      String clusterId, String namespace, Path kubeconfig, Path workDir) {
+    Configuration conf = new Configuration();
+    conf.set(HighAvailabilityOptions.HA_MODE, "kubernetes");
+    conf.set(HighAvailabilityOptions.HA_STORAGE_PATH, workDir.resolve("ha").toUri().toString());
+    conf.set(KubernetesConfigOptions.CLUSTER_ID, clusterId);
+    conf.set(KubernetesConfigOptions.NAMESPACE, namespace);
+    conf.set(KubernetesConfigOptions.KUBE_CONFIG_FILE, kubeconfig.toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        workDir.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.SAVEPOINT_DIRECTORY, workDir.resolve("savepoints").toUri().toString());
+    conf.set(RestOptions.ADDRESS, "127.0.0.1");
+    conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    conf.set(RestOptions.BIND_PORT, "0");
+    conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+    return conf;
+  }
+
+  public static EmbeddedFlink start(Configuration configuration, int slots) throws Exception {
+    configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+    MiniCluster miniCluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(configuration)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+    miniCluster.start();
+    return new EmbeddedFlink(miniCluster, configuration);
+  }
+
+  /** Submits the example job with the given arguments (see {@link DemoJob}). */
+  public JobID submitDemoJob(String... args) throws Exception {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    DemoJob.define(env, params);
+    StreamGraph graph = env.getStreamGraph();
+    graph.setJobName(params.get("name", DemoJob.DEFAULT_NAME));
+    return miniCluster.submitJob(graph.getJobGraph()).get().getJobID();
+  }
+
+  /** Waits until the job reaches {@code status}; fails after {@code timeout}. */
+  public void awaitStatus(JobID jobId, JobStatus status, Duration timeout) throws Exception {
+    Await.until(
+        "job " + jobId + " to be " + status,
+        timeout,
+        () -> miniCluster.getJobStatus(jobId).join() == status ? Boolean.TRUE : null);
+  }
+
+  public MiniCluster miniCluster() {
+    return miniCluster;
+  }
+
+  public Configuration configuration() {
+    return configuration;
+  }
+
+  @Override
+  public void close() throws Exception {
+    miniCluster.close();
+  }
+}

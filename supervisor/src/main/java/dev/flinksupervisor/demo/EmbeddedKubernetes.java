@@ -1,0 +1,106 @@
+package dev.flinksupervisor.demo;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+/**
+ * A Kubernetes API server in this process: fabric8's mock server in CRUD mode, which stores what it
+ * is sent and serves it back, watches included. A kubeconfig file points Flink's and the sidecar's
+ * clients at it, exactly as they would be pointed at a real API server.
+ */
+public final class EmbeddedKubernetes implements AutoCloseable {
+  /** The mock server logs every request through java.util.logging; keep only its warnings. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  private final KubernetesMockServer server;
+  private final Path kubeconfig;
+  private final String namespace;
+
+  private EmbeddedKubernetes(KubernetesMockServer server, Path kubeconfig, String namespace) {
+    this.server = server;
+    this.kubeconfig = kubeconfig;
+    this.namespace = namespace;
+  }
+
+  /** Starts on a free loopback port (or {@code port}, when it is not 0) and writes a kubeconfig. */
+  public static EmbeddedKubernetes start(Path workDir, String namespace, int port) {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), port);
+    try {
+      Files.createDirectories(workDir);
+      Path kubeconfig = workDir.resolve("kubeconfig");
+      Files.writeString(kubeconfig, kubeconfig(serverUrl(server), namespace));
+      return new EmbeddedKubernetes(server, kubeconfig, namespace);
+    } catch (IOException e) {
+      server.destroy();
+      throw new UncheckedIOException("Cannot write the kubeconfig", e);
+    }
+  }
+
+  private static String serverUrl(KubernetesMockServer server) {
+    return "http://" + server.getHostName() + ":" + server.getPort();
+  }
+
+  static String kubeconfig(String serverUrl, String namespace) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: embedded
+          cluster:
+            server: %s
+        contexts:
+        - name: embedded
+          context:
+            cluster: embedded
+            namespace: %s
+            user: embedded
+        current-context: embedded
+        users:
+        - name: embedded
+          user:
+            token: embedded
+        """
+        .formatted(serverUrl, namespace);
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public String url() {
+    return serverUrl(server);
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+}

@@ -1,0 +1,14 @@
+package dev.flinksupervisor.flink;
+
+import java.util.Optional;
+
+/**
+ * Restarts and checkpoint progress of one job.
+ *
+ * @param restarts Flink's {@code numRestarts} job metric, or -1 when the JobManager has not
+ *     reported it yet
+ * @param lastCheckpoint the latest completed checkpoint or savepoint, if any
+ * @param failedCheckpoints how many checkpoints failed since the job started
+ */
+public record JobProgress(
+    long restarts, Optional<CheckpointInfo> lastCheckpoint, long failedCheckpoints) {}

@@ -1,0 +1,69 @@
+package dev.flinksupervisor.flink;
+
+import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.highavailability.ClientHighAvailabilityServices;
+import org.apache.flink.runtime.highavailability.ClientHighAvailabilityServicesFactory;
+import org.apache.flink.runtime.highavailability.DefaultClientHighAvailabilityServicesFactory;
+import org.apache.flink.runtime.leaderretrieval.LeaderRetrievalListener;
+import org.apache.flink.runtime.leaderretrieval.LeaderRetrievalService;
+import org.apache.flink.runtime.rpc.FatalErrorHandler;
+
+/**
+ * Flink's own client HA services (for {@code high-availability.type: kubernetes}: a watch on {@code
+ * <cluster-id>-cluster-config-map}), with every REST-leader notification also handed to a {@link
+ * LeaderWatch}. The REST client and the sidecar thus share one watch and always agree on who leads.
+ * The sidecar only reads: it never joins the election.
+ */
+final class ObservingClientHaServicesFactory implements ClientHighAvailabilityServicesFactory {
+  private final LeaderWatch watch;
+
+  ObservingClientHaServicesFactory(LeaderWatch watch) {
+    this.watch = watch;
+  }
+
+  @Override
+  public ClientHighAvailabilityServices create(
+      Configuration configuration, FatalErrorHandler fatalErrorHandler) throws Exception {
+    ClientHighAvailabilityServices delegate =
+        DefaultClientHighAvailabilityServicesFactory.INSTANCE.create(
+            configuration, fatalErrorHandler);
+    return new ClientHighAvailabilityServices() {
+      @Override
+      public LeaderRetrievalService getClusterRestEndpointLeaderRetriever() {
+        return new ObservedRetrieval(delegate.getClusterRestEndpointLeaderRetriever(), watch);
+      }
+
+      @Override
+      public void close() throws Exception {
+        delegate.close();
+      }
+    };
+  }
+
+  private record ObservedRetrieval(LeaderRetrievalService delegate, LeaderWatch watch)
+      implements LeaderRetrievalService {
+    @Override
+    public void start(LeaderRetrievalListener listener) throws Exception {
+      delegate.start(
+          new LeaderRetrievalListener() {
+            @Override
+            public void notifyLeaderAddress(String leaderAddress, UUID leaderSessionID) {
+              watch.notifyLeaderAddress(leaderAddress, leaderSessionID);
+              listener.notifyLeaderAddress(leaderAddress, leaderSessionID);
+            }
+
+            @Override
+            public void handleError(Exception exception) {
+              watch.handleError(exception);
+              listener.handleError(exception);
+            }
+          });
+    }
+
+    @Override
+    public void stop() throws Exception {
+      delegate.stop();
+    }
+  }
+}

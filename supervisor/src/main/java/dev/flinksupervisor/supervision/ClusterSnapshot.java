@@ -1,0 +1,40 @@
+package dev.flinksupervisor.supervision;
+
+import dev.flinksupervisor.flink.ClusterOverview;
+import dev.flinksupervisor.flink.Leader;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the sidecar last learnt of the cluster, as one immutable value.
+ *
+ * @param lastSuccess when the jobs were last read successfully; {@code null} before the first
+ * @param lastFailure why the last poll failed, empty when it succeeded
+ */
+public record ClusterSnapshot(
+    Optional<Leader> leader,
+    Optional<ClusterOverview> overview,
+    Map<String, JobView> jobs,
+    Instant lastSuccess,
+    Optional<String> lastFailure) {
+
+  public static final ClusterSnapshot EMPTY =
+      new ClusterSnapshot(Optional.empty(), Optional.empty(), Map.of(), null, Optional.empty());
+
+  public ClusterSnapshot withLeader(Optional<Leader> next) {
+    return new ClusterSnapshot(next, overview, jobs, lastSuccess, lastFailure);
+  }
+
+  public ClusterSnapshot withOverview(ClusterOverview next) {
+    return new ClusterSnapshot(leader, Optional.of(next), jobs, lastSuccess, lastFailure);
+  }
+
+  public ClusterSnapshot withJobs(Map<String, JobView> next, Instant at) {
+    return new ClusterSnapshot(leader, overview, Map.copyOf(next), at, Optional.empty());
+  }
+
+  public ClusterSnapshot withFailure(String reason) {
+    return new ClusterSnapshot(leader, overview, jobs, lastSuccess, Optional.of(reason));
+  }
+}
