@@ -93,10 +93,10 @@ public final class Main {
         """
 
         flink-supervisor demo is running.
-          Kubernetes API (embedded): %s
-          Flink cluster:             %s (Kubernetes HA, example job %s)
-          Admin API:                 %s
-          Admin token:               %s
+          Kubernetes API:  %s
+          Flink cluster:   %s (Kubernetes HA, example job %s)
+          Admin API:       %s
+          Admin token:     %s
 
         Try:
           curl -s -H 'Authorization: Bearer %s' %s/api/v1/jobs
@@ -105,8 +105,8 @@ public final class Main {
 
         Press Ctrl-C to stop.
         """,
-        demo.kubernetes().url(),
-        Demo.CLUSTER_ID,
+        demo.kubernetes().describe(),
+        demo.clusterId(),
         demo.jobId(),
         url,
         generated

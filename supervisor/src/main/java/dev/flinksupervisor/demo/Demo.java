@@ -31,19 +31,22 @@ public final class Demo implements AutoCloseable {
   public static final String CLUSTER_ID = "flink-demo";
   public static final String NAMESPACE = "default";
 
-  private final EmbeddedKubernetes kubernetes;
+  private final KubernetesApi kubernetes;
+  private final String clusterId;
   private final EmbeddedFlink flink;
   private final JobID jobId;
   private final Sidecar sidecar;
   private final SupervisorConfig sidecarConfig;
 
   private Demo(
-      EmbeddedKubernetes kubernetes,
+      KubernetesApi kubernetes,
+      String clusterId,
       EmbeddedFlink flink,
       JobID jobId,
       Sidecar sidecar,
       SupervisorConfig sidecarConfig) {
     this.kubernetes = kubernetes;
+    this.clusterId = clusterId;
     this.flink = flink;
     this.jobId = jobId;
     this.sidecar = sidecar;
@@ -51,13 +54,32 @@ public final class Demo implements AutoCloseable {
   }
 
   /**
-   * Starts the demo in {@code workDir}. {@code settings} are sidecar options (for example {@code
-   * api.port} and {@code admin.token}); the cluster's coordinates are the demo's own.
+   * Starts the demo in {@code workDir} on an embedded Kubernetes API. {@code settings} are sidecar
+   * options (for example {@code api.port} and {@code admin.token}); the cluster's coordinates are
+   * the demo's own.
    */
   public static Demo start(Path workDir, Map<String, String> settings, Clock clock)
       throws Exception {
     Files.createDirectories(workDir);
-    EmbeddedKubernetes kubernetes = EmbeddedKubernetes.start(workDir.resolve("k8s"), NAMESPACE, 0);
+    return start(
+        workDir,
+        EmbeddedKubernetes.start(workDir.resolve("k8s"), NAMESPACE, 0),
+        CLUSTER_ID,
+        settings,
+        clock);
+  }
+
+  /**
+   * Starts the demo on the given Kubernetes API, which this demo owns from now on (closing the demo
+   * closes it).
+   */
+  public static Demo start(
+      Path workDir,
+      KubernetesApi kubernetes,
+      String clusterId,
+      Map<String, String> settings,
+      Clock clock)
+      throws Exception {
     EmbeddedFlink flink = null;
     Sidecar sidecar = null;
     try {
@@ -65,19 +87,19 @@ public final class Demo implements AutoCloseable {
       flink =
           EmbeddedFlink.start(
               EmbeddedFlink.haConfiguration(
-                  CLUSTER_ID, NAMESPACE, kubernetes.kubeconfig(), flinkDir),
+                  clusterId, kubernetes.namespace(), kubernetes.kubeconfig(), flinkDir),
               2);
       JobID jobId = flink.submitDemoJob("--name", "demo-job");
 
       Map<String, String> sidecarSettings = new HashMap<>(settings);
-      sidecarSettings.put(SupervisorOptions.CLUSTER_ID.key(), CLUSTER_ID);
-      sidecarSettings.put(SupervisorOptions.NAMESPACE.key(), NAMESPACE);
+      sidecarSettings.put(SupervisorOptions.CLUSTER_ID.key(), clusterId);
+      sidecarSettings.put(SupervisorOptions.NAMESPACE.key(), kubernetes.namespace());
       sidecarSettings.put(SupervisorOptions.KUBECONFIG.key(), kubernetes.kubeconfig().toString());
       sidecarSettings.put(
           SupervisorOptions.HA_STORAGE_DIR.key(), flinkDir.resolve("ha").toUri().toString());
       SupervisorConfig config = new ConfigLoader().load(sidecarSettings, Map.of());
       sidecar = Sidecar.start(config, clock);
-      return new Demo(kubernetes, flink, jobId, sidecar, config);
+      return new Demo(kubernetes, clusterId, flink, jobId, sidecar, config);
     } catch (Exception e) {
       closeQuietly(sidecar);
       closeQuietly(flink);
@@ -94,7 +116,11 @@ public final class Demo implements AutoCloseable {
     return sidecar.apiPort();
   }
 
-  public EmbeddedKubernetes kubernetes() {
+  public String clusterId() {
+    return clusterId;
+  }
+
+  public KubernetesApi kubernetes() {
     return kubernetes;
   }
 
@@ -131,14 +157,14 @@ public final class Demo implements AutoCloseable {
             .withConfig(Config.fromKubeconfig(Files.readString(kubernetes.kubeconfig())))
             .build()) {
       Await.until(
-          key + " to leave " + CLUSTER_ID + "-cluster-config-map",
+          key + " to leave " + clusterId + "-cluster-config-map",
           timeout,
           () -> {
             ConfigMap map =
                 client
                     .configMaps()
-                    .inNamespace(NAMESPACE)
-                    .withName(CLUSTER_ID + "-cluster-config-map")
+                    .inNamespace(kubernetes.namespace())
+                    .withName(clusterId + "-cluster-config-map")
                     .get();
             return map == null || map.getData() == null || !map.getData().containsKey(key)
                 ? Boolean.TRUE

@@ -16,7 +16,7 @@ import java.util.HashMap;
  * is sent and serves it back, watches included. A kubeconfig file points Flink's and the sidecar's
  * clients at it, exactly as they would be pointed at a real API server.
  */
-public final class EmbeddedKubernetes implements AutoCloseable {
+public final class EmbeddedKubernetes implements KubernetesApi {
   /** The mock server logs every request through java.util.logging; keep only its warnings. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -83,10 +83,12 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         .formatted(serverUrl, namespace);
   }
 
+  @Override
   public Path kubeconfig() {
     return kubeconfig;
   }
 
+  @Override
   public String namespace() {
     return namespace;
   }
@@ -97,6 +99,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
   public String url() {
     return serverUrl(server);
+  }
+
+  @Override
+  public String describe() {
+    return url() + " (embedded)";
   }
 
   @Override

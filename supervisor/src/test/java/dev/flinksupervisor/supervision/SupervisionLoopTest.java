@@ -1,0 +1,142 @@
+package dev.flinksupervisor.supervision;
+
+import static dev.flinksupervisor.testing.FakeFlinkGateway.jobsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.JobProgress;
+import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.testing.FakeFlinkGateway;
+import dev.flinksupervisor.testing.MutableClock;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.flink.api.common.JobStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SupervisionLoopTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final FakeFlinkGateway gateway = new FakeFlinkGateway();
+  private final ClusterState state = new ClusterState();
+  private final MutableClock clock = new MutableClock(T0);
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private final SupervisionLoop loop =
+      new SupervisionLoop(
+          gateway, state, clock, Duration.ofMillis(500), Duration.ofSeconds(5), executor);
+
+  @AfterEach
+  void stop() {
+    loop.close();
+    executor.shutdownNow();
+  }
+
+  private static JobSummary job(String id, JobStatus status, long lastModification) {
+    return new JobSummary(id, "job-" + id, status, 1000, -1, 10, lastModification);
+  }
+
+  @Test
+  void a_cycle_records_jobs_with_their_progress() {
+    CheckpointInfo checkpoint = new CheckpointInfo(7, 2000, false, "file:/cp/chk-7");
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1));
+    gateway.progress =
+        id -> CompletableFuture.completedFuture(new JobProgress(3, Optional.of(checkpoint), 0));
+
+    loop.cycle();
+
+    ClusterSnapshot s = state.snapshot();
+    assertThat(s.lastSuccess()).isEqualTo(T0);
+    assertThat(s.jobs().get("a").restarts()).isEqualTo(3);
+    assertThat(s.jobs().get("a").lastCheckpoint()).contains(checkpoint);
+    assertThat(s.overview()).isPresent();
+  }
+
+  @Test
+  void one_failing_job_does_not_stop_the_others() {
+    gateway.jobs =
+        () -> jobsOf(job("bad", JobStatus.RUNNING, 1), job("good", JobStatus.RUNNING, 1));
+    gateway.progress =
+        id ->
+            id.equals("bad")
+                ? CompletableFuture.failedFuture(new ConnectException("refused"))
+                : CompletableFuture.completedFuture(new JobProgress(1, Optional.empty(), 0));
+
+    loop.cycle();
+
+    ClusterSnapshot s = state.snapshot();
+    assertThat(s.jobs()).containsOnlyKeys("bad", "good");
+    assertThat(s.jobs().get("good").restarts()).isEqualTo(1);
+    assertThat(s.jobs().get("bad").progress()).isEmpty();
+    assertThat(s.lastFailure()).isEmpty();
+  }
+
+  @Test
+  void a_failed_poll_keeps_the_last_known_jobs_and_records_why() {
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1));
+    loop.cycle();
+    gateway.jobs = () -> CompletableFuture.failedFuture(new ConnectException("refused"));
+    clock.advance(Duration.ofSeconds(1));
+
+    loop.cycle();
+
+    ClusterSnapshot s = state.snapshot();
+    assertThat(s.jobs()).containsOnlyKeys("a");
+    assertThat(s.lastSuccess()).isEqualTo(T0);
+    assertThat(s.lastFailure()).hasValueSatisfying(f -> assertThat(f).contains("refused"));
+  }
+
+  @Test
+  void only_changed_or_due_jobs_are_read_in_detail() {
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1), job("b", JobStatus.RUNNING, 1));
+    loop.cycle();
+    assertThat(gateway.progressCalls).hasValue(2);
+
+    clock.advance(Duration.ofMillis(500));
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RESTARTING, 2), job("b", JobStatus.RUNNING, 1));
+    loop.cycle();
+    assertThat(gateway.progressCalls).hasValue(3);
+
+    clock.advance(Duration.ofSeconds(5));
+    loop.cycle();
+    assertThat(gateway.progressCalls).hasValue(5);
+  }
+
+  @Test
+  void jobs_that_disappear_are_dropped() {
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1), job("b", JobStatus.RUNNING, 1));
+    loop.cycle();
+    gateway.jobs = () -> jobsOf(job("b", JobStatus.RUNNING, 1));
+
+    loop.cycle();
+
+    assertThat(state.snapshot().jobs()).containsOnlyKeys("b");
+  }
+
+  @Test
+  void an_unexpected_exception_does_not_kill_the_scheduled_loop() throws Exception {
+    CompletableFuture<Void> recovered = new CompletableFuture<>();
+    int[] calls = {0};
+    gateway.jobs =
+        () -> {
+          if (calls[0]++ == 0) {
+            throw new IllegalStateException("boom");
+          }
+          recovered.complete(null);
+          return jobsOf(job("a", JobStatus.RUNNING, 1));
+        };
+    SupervisionLoop fast =
+        new SupervisionLoop(
+            gateway, state, clock, Duration.ofMillis(10), Duration.ofSeconds(5), executor);
+
+    fast.start();
+    recovered.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    fast.close();
+
+    assertThat(calls[0]).isGreaterThanOrEqualTo(2);
+  }
+}
