@@ -6,7 +6,11 @@ import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.flink.FlinkClients;
 import dev.flinksupervisor.flink.LeaderWatch;
 import dev.flinksupervisor.flink.RestFlinkGateway;
+import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.LeadershipTracker;
+import dev.flinksupervisor.supervision.RolePolicy;
 import dev.flinksupervisor.supervision.SupervisionLoop;
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -43,8 +47,15 @@ public final class Sidecar implements AutoCloseable {
 
   public static Sidecar start(SupervisorConfig config, Clock clock) throws Exception {
     ClusterState state = new ClusterState();
+    EventLog events = new EventLog(clock, config.get(SupervisorOptions.EVENT_CAPACITY));
+    LeadershipTracker leadership =
+        new LeadershipTracker(
+            state,
+            events,
+            new RolePolicy(config.getOptional(SupervisorOptions.OWN_ADDRESS)),
+            clock);
     LeaderWatch leaderWatch = new LeaderWatch(clock);
-    leaderWatch.subscribe(leader -> state.update(s -> s.withLeader(leader)));
+    leaderWatch.subscribe(leadership::onLeaderChange);
 
     RestClusterClient<StandaloneClusterId> restClient =
         FlinkClients.restClient(FlinkClients.flinkConfiguration(config), leaderWatch);
@@ -57,8 +68,11 @@ public final class Sidecar implements AutoCloseable {
         new SupervisionLoop(
             gateway,
             state,
+            events,
             clock,
-            config.get(SupervisorOptions.POLL_INTERVAL),
+            new Backoff(
+                config.get(SupervisorOptions.POLL_INTERVAL),
+                config.get(SupervisorOptions.MAX_BACKOFF)),
             config.get(SupervisorOptions.DETAILS_INTERVAL),
             executor);
 
@@ -72,6 +86,7 @@ public final class Sidecar implements AutoCloseable {
                 config.get(SupervisorOptions.NAMESPACE),
                 config.get(SupervisorOptions.STALE_AFTER)),
             state,
+            events,
             clock);
     Sidecar sidecar = new Sidecar(restClient, executor, loop, api);
     try {

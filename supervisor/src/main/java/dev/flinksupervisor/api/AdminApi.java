@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.flinksupervisor.api.ApiModel.ClusterJson;
+import dev.flinksupervisor.api.ApiModel.EventJson;
+import dev.flinksupervisor.api.ApiModel.EventListJson;
 import dev.flinksupervisor.api.ApiModel.Freshness;
 import dev.flinksupervisor.api.ApiModel.HealthJson;
 import dev.flinksupervisor.api.ApiModel.JobDetailJson;
@@ -12,6 +14,7 @@ import dev.flinksupervisor.api.ApiModel.JobListJson;
 import dev.flinksupervisor.api.ApiModel.ReadyJson;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Readiness;
 import io.javalin.Javalin;
@@ -20,6 +23,8 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +48,15 @@ public final class AdminApi implements AutoCloseable {
 
   private final Settings settings;
   private final ClusterState state;
+  private final EventLog events;
   private final Clock clock;
   private final BearerTokenAuth auth;
   private final Javalin app;
 
-  public AdminApi(Settings settings, ClusterState state, Clock clock) {
+  public AdminApi(Settings settings, ClusterState state, EventLog events, Clock clock) {
     this.settings = settings;
     this.state = state;
+    this.events = events;
     this.clock = clock;
     this.auth = new BearerTokenAuth(settings.token());
     this.app = Javalin.create(this::configure);
@@ -74,6 +81,7 @@ public final class AdminApi implements AutoCloseable {
     config.routes.get(API + "/cluster", this::cluster);
     config.routes.get(API + "/jobs", this::jobs);
     config.routes.get(API + "/jobs/{jobId}", this::job);
+    config.routes.get(API + "/events", this::events);
 
     config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
     config.routes.exception(
@@ -147,6 +155,21 @@ public final class AdminApi implements AutoCloseable {
       throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
     }
     ctx.json(new JobDetailJson(JobJson.of(view), freshness(snapshot)));
+  }
+
+  private void events(Context ctx) {
+    String jobId = ctx.queryParam("jobId");
+    Instant since = null;
+    String sinceText = ctx.queryParam("since");
+    if (sinceText != null) {
+      try {
+        since = Instant.parse(sinceText);
+      } catch (DateTimeParseException e) {
+        throw ProblemException.badRequest(
+            "since", "'since' must be an ISO-8601 instant such as 2026-01-01T00:00:00Z.");
+      }
+    }
+    ctx.json(new EventListJson(events.query(jobId, since).stream().map(EventJson::of).toList()));
   }
 
   private Freshness freshness(ClusterSnapshot snapshot) {

@@ -6,7 +6,9 @@ import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.ClusterOverview;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
+import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.JobView;
+import dev.flinksupervisor.supervision.Leadership;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -36,7 +38,10 @@ final class ApiModel {
   record ClusterJson(
       String clusterId,
       String namespace,
+      String role,
+      Instant roleSince,
       LeaderJson leader,
+      int leaderChanges,
       String flinkVersion,
       Integer taskManagers,
       SlotsJson slots,
@@ -46,10 +51,14 @@ final class ApiModel {
     static ClusterJson of(
         String clusterId, String namespace, ClusterSnapshot snapshot, Freshness freshness) {
       ClusterOverview overview = snapshot.overview().orElse(null);
+      Leadership leadership = snapshot.leadership();
       return new ClusterJson(
           clusterId,
           namespace,
-          snapshot.leader().map(l -> new LeaderJson(l.restUrl(), l.since())).orElse(null),
+          leadership.role().name(),
+          leadership.roleSince(),
+          leadership.leader().map(l -> new LeaderJson(l.restUrl(), l.since())).orElse(null),
+          leadership.leaderChanges(),
           overview == null ? null : overview.flinkVersion(),
           overview == null ? null : overview.taskManagers(),
           overview == null ? null : new SlotsJson(overview.slotsTotal(), overview.slotsAvailable()),
@@ -107,6 +116,31 @@ final class ApiModel {
   }
 
   record JobDetailJson(@JsonUnwrapped JobJson job, Freshness freshness) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record EventJson(
+      long id,
+      Instant time,
+      Instant lastTime,
+      String type,
+      String severity,
+      String jobId,
+      String message,
+      int count) {
+    static EventJson of(Event e) {
+      return new EventJson(
+          e.id(),
+          e.time(),
+          e.lastTime(),
+          e.type(),
+          e.severity().name(),
+          e.jobId(),
+          e.message(),
+          e.count());
+    }
+  }
+
+  record EventListJson(List<EventJson> events) {}
 
   record HealthJson(String status) {}
 

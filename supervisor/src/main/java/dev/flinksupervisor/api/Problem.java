@@ -20,6 +20,10 @@ public record Problem(
     return new Problem(TYPE_BASE + slug, title, status, detail, null, null);
   }
 
+  public Problem withField(String name) {
+    return new Problem(type, title, status, detail, name, correlationId);
+  }
+
   public Problem withCorrelationId(String id) {
     return new Problem(type, title, status, detail, field, id);
   }

@@ -18,6 +18,11 @@ public final class ProblemException extends RuntimeException {
     return new ProblemException(Problem.of(404, "not-found", what + " not found", detail));
   }
 
+  public static ProblemException badRequest(String field, String detail) {
+    return new ProblemException(
+        Problem.of(400, "bad-request", "Bad request", detail).withField(field));
+  }
+
   public static ProblemException unauthorized(String detail) {
     return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", detail));
   }

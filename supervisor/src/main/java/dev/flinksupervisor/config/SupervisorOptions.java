@@ -47,6 +47,16 @@ public final class SupervisorOptions {
           "Flink's HA storage directory, where the HA ConfigMaps' state handles point. Needed to"
               + " read the latest checkpoint while no JobManager answers.");
 
+  public static final ConfigOption<String> OWN_ADDRESS =
+      option(
+          "role.own-address",
+          "host or host:port",
+          Values::text,
+          null,
+          "This pod's JobManager as it appears in the leader's REST URL: the pod IP (from the"
+              + " downward API) or host:port. The sidecar is ACTIVE while that JobManager leads,"
+              + " STANDBY otherwise. Unset: always ACTIVE, for a cluster with one JobManager.");
+
   // --- Supervision ---
 
   public static final ConfigOption<Duration> POLL_INTERVAL =
@@ -73,6 +83,23 @@ public final class SupervisorOptions {
           Values::positiveDuration,
           Duration.ofSeconds(5),
           "The longest any one call to the JobManager's REST API may take.");
+
+  public static final ConfigOption<Duration> MAX_BACKOFF =
+      option(
+          "supervision.max-backoff",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(5),
+          "While the JobManager does not answer, polls back off exponentially from the poll"
+              + " interval up to this.");
+
+  public static final ConfigOption<Integer> EVENT_CAPACITY =
+      option(
+          "events.capacity",
+          "number",
+          Values::positiveInt,
+          1000,
+          "How many events are kept; the oldest are dropped first.");
 
   public static final ConfigOption<Duration> STALE_AFTER =
       option(
@@ -107,10 +134,13 @@ public final class SupervisorOptions {
           NAMESPACE,
           KUBECONFIG,
           HA_STORAGE_DIR,
+          OWN_ADDRESS,
           POLL_INTERVAL,
           DETAILS_INTERVAL,
           REQUEST_TIMEOUT,
+          MAX_BACKOFF,
           STALE_AFTER,
+          EVENT_CAPACITY,
           API_HOST,
           API_PORT,
           ADMIN_TOKEN);

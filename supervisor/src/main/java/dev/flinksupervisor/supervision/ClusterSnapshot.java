@@ -13,28 +13,32 @@ import java.util.Optional;
  * @param lastFailure why the last poll failed, empty when it succeeded
  */
 public record ClusterSnapshot(
-    Optional<Leader> leader,
+    Leadership leadership,
     Optional<ClusterOverview> overview,
     Map<String, JobView> jobs,
     Instant lastSuccess,
     Optional<String> lastFailure) {
 
   public static final ClusterSnapshot EMPTY =
-      new ClusterSnapshot(Optional.empty(), Optional.empty(), Map.of(), null, Optional.empty());
+      new ClusterSnapshot(Leadership.UNKNOWN, Optional.empty(), Map.of(), null, Optional.empty());
 
-  public ClusterSnapshot withLeader(Optional<Leader> next) {
+  public Optional<Leader> leader() {
+    return leadership.leader();
+  }
+
+  public ClusterSnapshot withLeadership(Leadership next) {
     return new ClusterSnapshot(next, overview, jobs, lastSuccess, lastFailure);
   }
 
   public ClusterSnapshot withOverview(ClusterOverview next) {
-    return new ClusterSnapshot(leader, Optional.of(next), jobs, lastSuccess, lastFailure);
+    return new ClusterSnapshot(leadership, Optional.of(next), jobs, lastSuccess, lastFailure);
   }
 
   public ClusterSnapshot withJobs(Map<String, JobView> next, Instant at) {
-    return new ClusterSnapshot(leader, overview, Map.copyOf(next), at, Optional.empty());
+    return new ClusterSnapshot(leadership, overview, Map.copyOf(next), at, Optional.empty());
   }
 
   public ClusterSnapshot withFailure(String reason) {
-    return new ClusterSnapshot(leader, overview, jobs, lastSuccess, Optional.of(reason));
+    return new ClusterSnapshot(leadership, overview, jobs, lastSuccess, Optional.of(reason));
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -23,52 +24,65 @@ import org.slf4j.MDC;
 /**
  * Polls the leading JobManager and keeps {@link ClusterState} current. One cycle reads {@code
  * /jobs/overview}, then the details of the jobs {@link RefreshPolicy} names, in parallel. A failing
- * call fails only its own job's refresh; nothing escapes the cycle, so the loop cannot die.
+ * call fails only its own job's refresh; nothing escapes the cycle, so the loop cannot die. While
+ * the JobManager does not answer, polls back off exponentially up to a cap.
  */
 public final class SupervisionLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SupervisionLoop.class);
 
   private final FlinkGateway gateway;
   private final ClusterState state;
+  private final EventLog events;
   private final Clock clock;
   private final RefreshPolicy refreshPolicy;
-  private final Duration pollInterval;
+  private final Backoff backoff;
   private final Duration detailsInterval;
   private final ScheduledExecutorService executor;
-  private ScheduledFuture<?> task;
+  private ScheduledFuture<?> next;
+  private boolean running;
   private Instant overviewAt;
+  private int consecutiveFailures;
 
   public SupervisionLoop(
       FlinkGateway gateway,
       ClusterState state,
+      EventLog events,
       Clock clock,
-      Duration pollInterval,
+      Backoff backoff,
       Duration detailsInterval,
       ScheduledExecutorService executor) {
     this.gateway = gateway;
     this.state = state;
+    this.events = events;
     this.clock = clock;
-    this.pollInterval = pollInterval;
+    this.backoff = backoff;
     this.detailsInterval = detailsInterval;
     this.refreshPolicy = new RefreshPolicy(detailsInterval);
     this.executor = executor;
   }
 
   public synchronized void start() {
-    if (task == null) {
-      task =
-          executor.scheduleWithFixedDelay(
-              this::cycleSafely, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    if (!running) {
+      running = true;
+      next = executor.schedule(this::cycleAndReschedule, 0, TimeUnit.MILLISECONDS);
     }
   }
 
-  private void cycleSafely() {
+  private void cycleAndReschedule() {
     try {
       cycle();
     } catch (Throwable t) {
       // The loop boundary: whatever happened, the next cycle runs.
       LOG.error("Supervision cycle failed unexpectedly", t);
       state.update(s -> s.withFailure("Unexpected error: " + t));
+    } finally {
+      synchronized (this) {
+        if (running) {
+          Duration delay = backoff.delayAfter(consecutiveFailures);
+          next =
+              executor.schedule(this::cycleAndReschedule, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
     }
   }
 
@@ -81,10 +95,16 @@ public final class SupervisionLoop implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     } catch (ExecutionException e) {
-      String reason = describe(e.getCause());
-      LOG.debug("Polling /jobs/overview failed: {}", reason);
-      state.update(s -> s.withFailure("GET /jobs/overview failed: " + reason));
+      pollFailed(describe(e.getCause()));
       return;
+    }
+    if (consecutiveFailures > 0) {
+      events.record(
+          EventTypes.JOBMANAGER_REACHABLE,
+          Severity.INFO,
+          null,
+          "The JobManager answers again after " + consecutiveFailures + " failed polls");
+      consecutiveFailures = 0;
     }
     Instant now = clock.instant();
     Map<String, JobView> known = state.snapshot().jobs();
@@ -94,6 +114,16 @@ public final class SupervisionLoop implements AutoCloseable {
       next.put(
           summary.id(),
           previous == null ? JobView.firstSeen(summary) : previous.withSummary(summary));
+      recordChange(previous, summary);
+    }
+    for (JobView gone : known.values()) {
+      if (!next.containsKey(gone.id())) {
+        events.record(
+            EventTypes.JOB_DISAPPEARED,
+            Severity.INFO,
+            gone.id(),
+            "Job '" + gone.summary().name() + "' is no longer listed by the JobManager");
+      }
     }
     Map<String, CompletableFuture<JobProgress>> refreshes = new HashMap<>();
     for (String jobId : refreshPolicy.jobsToRefresh(known, jobs, now)) {
@@ -119,6 +149,46 @@ public final class SupervisionLoop implements AutoCloseable {
     state.update(s -> s.withJobs(next, now));
   }
 
+  private void pollFailed(String reason) {
+    consecutiveFailures++;
+    LOG.debug("Polling /jobs/overview failed ({} in a row): {}", consecutiveFailures, reason);
+    if (consecutiveFailures == 1) {
+      events.record(
+          EventTypes.JOBMANAGER_UNREACHABLE,
+          Severity.WARNING,
+          null,
+          "The JobManager does not answer: " + reason);
+    }
+    state.update(s -> s.withFailure("GET /jobs/overview failed: " + reason));
+  }
+
+  private void recordChange(JobView previous, JobSummary summary) {
+    if (previous == null) {
+      events.record(
+          EventTypes.JOB_APPEARED,
+          Severity.INFO,
+          summary.id(),
+          "Job '" + summary.name() + "' is " + summary.status());
+      return;
+    }
+    JobStatus before = previous.summary().status();
+    if (before != summary.status()) {
+      events.record(
+          EventTypes.JOB_STATUS_CHANGED,
+          severityOf(summary.status()),
+          summary.id(),
+          "Job '" + summary.name() + "' is " + summary.status() + " (was " + before + ")");
+    }
+  }
+
+  private static Severity severityOf(JobStatus status) {
+    return switch (status) {
+      case FAILED -> Severity.ERROR;
+      case FAILING, RESTARTING, SUSPENDED -> Severity.WARNING;
+      default -> Severity.INFO;
+    };
+  }
+
   private void refreshOverview() {
     try {
       ClusterOverview overview = gateway.clusterOverview().join();
@@ -140,9 +210,10 @@ public final class SupervisionLoop implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (task != null) {
-      task.cancel(false);
-      task = null;
+    running = false;
+    if (next != null) {
+      next.cancel(false);
+      next = null;
     }
   }
 }

@@ -9,7 +9,11 @@ import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.Leader;
 import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.JobView;
+import dev.flinksupervisor.supervision.Leadership;
+import dev.flinksupervisor.supervision.Role;
+import dev.flinksupervisor.supervision.Severity;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MutableClock;
@@ -32,6 +36,7 @@ class AdminApiTest {
 
   private final ClusterState state = new ClusterState();
   private final MutableClock clock = new MutableClock(T0);
+  private final EventLog events = new EventLog(clock, 100);
   private AdminApi api;
   private HttpTestClient http;
 
@@ -42,6 +47,7 @@ class AdminApiTest {
                 new AdminApi.Settings(
                     "127.0.0.1", 0, TOKEN, "orders", "flink", Duration.ofSeconds(5)),
                 state,
+                events,
                 clock)
             .start();
     http = new HttpTestClient(api.port());
@@ -62,7 +68,12 @@ class AdminApiTest {
                 T0);
     state.update(
         s ->
-            s.withLeader(Optional.of(new Leader("http://10.0.0.7:8081", "sid", T0)))
+            s.withLeadership(
+                    new Leadership(
+                        Optional.of(new Leader("http://10.0.0.7:8081", "sid", T0)),
+                        Role.ACTIVE,
+                        T0,
+                        1))
                 .withOverview(new ClusterOverview("2.3.0", 2, 4, 1))
                 .withJobs(Map.of(JOB, view), T0));
   }
@@ -123,6 +134,9 @@ class AdminApiTest {
     assertThat(c.get("clusterId").asText()).isEqualTo("orders");
     assertThat(c.get("namespace").asText()).isEqualTo("flink");
     assertThat(c.at("/leader/restUrl").asText()).isEqualTo("http://10.0.0.7:8081");
+    assertThat(c.get("role").asText()).isEqualTo("ACTIVE");
+    assertThat(c.get("roleSince").asText()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(c.get("leaderChanges").asInt()).isEqualTo(1);
     assertThat(c.get("flinkVersion").asText()).isEqualTo("2.3.0");
     assertThat(c.get("taskManagers").asInt()).isEqualTo(2);
     assertThat(c.at("/slots/total").asInt()).isEqualTo(4);
@@ -162,6 +176,32 @@ class AdminApiTest {
     assertThat(list.at("/freshness/stale").asBoolean()).isTrue();
     assertThat(list.at("/freshness/ageMs").asLong()).isEqualTo(30_000);
     assertThat(list.get("jobs")).hasSize(1);
+  }
+
+  @Test
+  void events_are_listed_newest_first_and_filtered_by_job_and_time() {
+    events.record("A", Severity.INFO, null, "cluster thing");
+    clock.advance(Duration.ofSeconds(10));
+    events.record("B", Severity.WARNING, JOB, "job thing");
+
+    JsonNode all = http.get("/api/v1/events", TOKEN).json().get("events");
+    assertThat(all).hasSize(2);
+    assertThat(all.get(0).get("type").asText()).isEqualTo("B");
+    assertThat(all.get(0).get("severity").asText()).isEqualTo("WARNING");
+    assertThat(all.get(0).get("jobId").asText()).isEqualTo(JOB);
+    assertThat(all.get(1).has("jobId")).isFalse();
+
+    assertThat(http.get("/api/v1/events?jobId=" + JOB, TOKEN).json().get("events")).hasSize(1);
+    assertThat(http.get("/api/v1/events?since=2026-01-01T00:00:05Z", TOKEN).json().get("events"))
+        .hasSize(1);
+  }
+
+  @Test
+  void a_malformed_since_is_a_400_problem_naming_the_field() {
+    Response r = http.get("/api/v1/events?since=yesterday", TOKEN);
+
+    assertProblem(r, 400);
+    assertThat(r.json().get("field").asText()).isEqualTo("since");
   }
 
   @Test

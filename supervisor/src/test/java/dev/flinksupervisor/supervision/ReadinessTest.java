@@ -25,7 +25,9 @@ class ReadinessTest {
   @Test
   void not_ready_until_the_leader_answers_with_the_last_error() {
     ClusterSnapshot s =
-        ClusterSnapshot.EMPTY.withLeader(Optional.of(LEADER)).withFailure("ConnectException");
+        ClusterSnapshot.EMPTY
+            .withLeadership(Leadership.UNKNOWN.withLeader(Optional.of(LEADER)))
+            .withFailure("ConnectException");
 
     Readiness r = Readiness.of(s, T0, STALE_AFTER);
 
@@ -36,7 +38,9 @@ class ReadinessTest {
   @Test
   void ready_while_answers_are_recent_then_not_when_stale() {
     ClusterSnapshot s =
-        ClusterSnapshot.EMPTY.withLeader(Optional.of(LEADER)).withJobs(Map.of(), T0);
+        ClusterSnapshot.EMPTY
+            .withLeadership(Leadership.UNKNOWN.withLeader(Optional.of(LEADER)))
+            .withJobs(Map.of(), T0);
 
     assertThat(Readiness.of(s, T0.plusSeconds(5), STALE_AFTER).ready()).isTrue();
     Readiness stale = Readiness.of(s.withFailure("timeout"), T0.plusSeconds(6), STALE_AFTER);

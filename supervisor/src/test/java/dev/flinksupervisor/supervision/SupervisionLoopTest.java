@@ -2,6 +2,7 @@ package dev.flinksupervisor.supervision;
 
 import static dev.flinksupervisor.testing.FakeFlinkGateway.jobsOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.JobProgress;
@@ -26,9 +27,19 @@ class SupervisionLoopTest {
   private final ClusterState state = new ClusterState();
   private final MutableClock clock = new MutableClock(T0);
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final SupervisionLoop loop =
-      new SupervisionLoop(
-          gateway, state, clock, Duration.ofMillis(500), Duration.ofSeconds(5), executor);
+  private final EventLog events = new EventLog(clock, 100);
+  private final SupervisionLoop loop = loop(Duration.ofMillis(500));
+
+  private SupervisionLoop loop(Duration pollInterval) {
+    return new SupervisionLoop(
+        gateway,
+        state,
+        events,
+        clock,
+        new Backoff(pollInterval, Duration.ofSeconds(5)),
+        Duration.ofSeconds(5),
+        executor);
+  }
 
   @AfterEach
   void stop() {
@@ -107,6 +118,40 @@ class SupervisionLoopTest {
   }
 
   @Test
+  void status_changes_and_unreachability_become_events() {
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1));
+    loop.cycle();
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RESTARTING, 2));
+    loop.cycle();
+    gateway.jobs = () -> CompletableFuture.failedFuture(new ConnectException("refused"));
+    loop.cycle();
+    loop.cycle();
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 3));
+    loop.cycle();
+
+    assertThat(events.query(null, null))
+        .extracting(Event::type, Event::severity, Event::message)
+        .containsExactly(
+            tuple(
+                EventTypes.JOB_STATUS_CHANGED,
+                Severity.INFO,
+                "Job 'job-a' is RUNNING (was RESTARTING)"),
+            tuple(
+                EventTypes.JOBMANAGER_REACHABLE,
+                Severity.INFO,
+                "The JobManager answers again after 2 failed polls"),
+            tuple(
+                EventTypes.JOBMANAGER_UNREACHABLE,
+                Severity.WARNING,
+                "The JobManager does not answer: ConnectException: refused"),
+            tuple(
+                EventTypes.JOB_STATUS_CHANGED,
+                Severity.WARNING,
+                "Job 'job-a' is RESTARTING (was RUNNING)"),
+            tuple(EventTypes.JOB_APPEARED, Severity.INFO, "Job 'job-a' is RUNNING"));
+  }
+
+  @Test
   void jobs_that_disappear_are_dropped() {
     gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1), job("b", JobStatus.RUNNING, 1));
     loop.cycle();
@@ -129,9 +174,7 @@ class SupervisionLoopTest {
           recovered.complete(null);
           return jobsOf(job("a", JobStatus.RUNNING, 1));
         };
-    SupervisionLoop fast =
-        new SupervisionLoop(
-            gateway, state, clock, Duration.ofMillis(10), Duration.ofSeconds(5), executor);
+    SupervisionLoop fast = loop(Duration.ofMillis(10));
 
     fast.start();
     recovered.get(10, java.util.concurrent.TimeUnit.SECONDS);

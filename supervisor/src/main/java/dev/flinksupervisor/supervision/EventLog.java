@@ -1,0 +1,91 @@
+package dev.flinksupervisor.supervision;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The bounded history of events, oldest dropped first. An event that repeats one of the last few
+ * events of the same job (or of the cluster) is folded into it: its count grows, its last time
+ * moves, and it becomes the newest. A restart loop thus shows as a few events with large counts
+ * instead of pushing everything else out.
+ */
+public final class EventLog {
+  /** How many of a subject's newest events a repeat is looked for in. */
+  static final int FOLD_WINDOW = 4;
+
+  private final Clock clock;
+  private final int capacity;
+  private final Deque<Event> events = new ArrayDeque<>();
+  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+  private long nextId = 1;
+
+  public EventLog(Clock clock, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1");
+    }
+    this.clock = clock;
+    this.capacity = capacity;
+  }
+
+  public Event record(String type, Severity severity, String jobId, String message) {
+    Instant now = clock.instant();
+    Event recorded;
+    synchronized (this) {
+      Event folded = null;
+      int seen = 0;
+      for (Event e : events) {
+        if (!Objects.equals(e.jobId(), jobId)) {
+          continue;
+        }
+        if (e.sameAs(type, jobId, message)) {
+          folded = e;
+          break;
+        }
+        if (++seen == FOLD_WINDOW) {
+          break;
+        }
+      }
+      if (folded != null) {
+        events.remove(folded);
+        recorded = folded.repeatedAt(now);
+      } else {
+        recorded = new Event(nextId++, now, now, type, severity, jobId, message, 1);
+      }
+      events.addFirst(recorded);
+      while (events.size() > capacity) {
+        events.removeLast();
+      }
+    }
+    for (Consumer<Event> listener : listeners) {
+      listener.accept(recorded);
+    }
+    return recorded;
+  }
+
+  /** Events newest first, optionally of one job and since a time (by their last occurrence). */
+  public synchronized List<Event> query(String jobId, Instant since) {
+    List<Event> out = new ArrayList<>();
+    for (Event e : events) {
+      if (jobId != null && !jobId.equals(e.jobId())) {
+        continue;
+      }
+      if (since != null && e.lastTime().isBefore(since)) {
+        continue;
+      }
+      out.add(e);
+    }
+    return out;
+  }
+
+  /** Called with every recorded event, new or folded, after it is stored. */
+  public void subscribe(Consumer<Event> listener) {
+    listeners.add(listener);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.flinksupervisor.supervision;
+
+import dev.flinksupervisor.flink.Leader;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Who leads, and what that makes this sidecar.
+ *
+ * @param roleSince when the role last changed (or was first decided)
+ * @param leaderChanges how many times the leader changed since the sidecar started
+ */
+public record Leadership(Optional<Leader> leader, Role role, Instant roleSince, int leaderChanges) {
+
+  public static final Leadership UNKNOWN = new Leadership(Optional.empty(), Role.STANDBY, null, 0);
+
+  public Leadership withLeader(Optional<Leader> next) {
+    return new Leadership(next, role, roleSince, leaderChanges + 1);
+  }
+
+  public Leadership withRole(Role next, Instant at) {
+    return new Leadership(leader, next, at, leaderChanges);
+  }
+}
