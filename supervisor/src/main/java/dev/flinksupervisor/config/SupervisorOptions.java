@@ -39,13 +39,12 @@ public final class SupervisorOptions {
           "A kubeconfig file for the Kubernetes API. Unset: the in-cluster service account.");
 
   public static final ConfigOption<String> HA_STORAGE_DIR =
-      option(
+      required(
           "high-availability.storageDir",
           "URI",
           Values::text,
-          null,
-          "Flink's HA storage directory, where the HA ConfigMaps' state handles point. Needed to"
-              + " read the latest checkpoint while no JobManager answers.");
+          "Flink's high-availability.storageDir, as the JobManagers have it. Flink's Kubernetes"
+              + " HA client needs it, and the HA ConfigMaps' checkpoint handles point into it.");
 
   public static final ConfigOption<String> OWN_ADDRESS =
       option(

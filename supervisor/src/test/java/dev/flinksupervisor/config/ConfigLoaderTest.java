@@ -27,6 +27,7 @@ class ConfigLoaderTest {
         loader.load(
             yaml(
                 """
+                high-availability.storageDir: s3://bucket/ha
                 kubernetes:
                   cluster-id: orders
                   namespace: flink
@@ -47,7 +48,8 @@ class ConfigLoaderTest {
   void environment_wins_over_the_file() throws Exception {
     SupervisorConfig config =
         loader.load(
-            yaml("kubernetes.cluster-id: orders\napi.port: 9000\nadmin.token: a\n"),
+            yaml(
+                "kubernetes.cluster-id: orders\napi.port: 9000\nadmin.token: a\nhigh-availability.storageDir: file:///ha\n"),
             Map.of("SUPERVISOR_API_PORT", "9100", "SUPERVISOR_ADMIN_TOKEN", "b", "HOME", "/root"));
 
     assertThat(config.get(SupervisorOptions.API_PORT)).isEqualTo(9100);
@@ -56,7 +58,9 @@ class ConfigLoaderTest {
 
   @Test
   void unknown_option_fails_with_its_name_and_the_known_ones() throws Exception {
-    Path file = yaml("kubernetes.cluster-id: orders\nadmin.token: a\npoll-intervall: 1s\n");
+    Path file =
+        yaml(
+            "kubernetes.cluster-id: orders\nadmin.token: a\nhigh-availability.storageDir: file:///ha\npoll-intervall: 1s\n");
 
     assertThatThrownBy(() -> loader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
@@ -66,7 +70,9 @@ class ConfigLoaderTest {
 
   @Test
   void unknown_environment_variable_with_our_prefix_fails() throws Exception {
-    Path file = yaml("kubernetes.cluster-id: orders\nadmin.token: a\n");
+    Path file =
+        yaml(
+            "kubernetes.cluster-id: orders\nadmin.token: a\nhigh-availability.storageDir: file:///ha\n");
 
     assertThatThrownBy(() -> loader.load(file, Map.of("SUPERVISOR_API_PROT", "1")))
         .isInstanceOf(ConfigException.class)
@@ -76,7 +82,9 @@ class ConfigLoaderTest {
 
   @Test
   void invalid_value_fails_with_the_option_and_what_is_allowed() throws Exception {
-    Path file = yaml("kubernetes.cluster-id: orders\nadmin.token: a\napi.port: 70000\n");
+    Path file =
+        yaml(
+            "kubernetes.cluster-id: orders\nadmin.token: a\nhigh-availability.storageDir: file:///ha\napi.port: 70000\n");
 
     assertThatThrownBy(() -> loader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
@@ -86,7 +94,9 @@ class ConfigLoaderTest {
 
   @Test
   void invalid_duration_names_the_accepted_forms() throws Exception {
-    Path file = yaml("kubernetes.cluster-id: orders\nadmin.token: a\n");
+    Path file =
+        yaml(
+            "kubernetes.cluster-id: orders\nadmin.token: a\nhigh-availability.storageDir: file:///ha\n");
 
     assertThatThrownBy(
             () -> loader.load(file, Map.of("SUPERVISOR_SUPERVISION_POLL_INTERVAL", "fast")))
@@ -97,7 +107,7 @@ class ConfigLoaderTest {
 
   @Test
   void missing_required_option_names_its_environment_variable() throws Exception {
-    Path file = yaml("admin.token: a\n");
+    Path file = yaml("admin.token: a\nhigh-availability.storageDir: file:///ha\n");
 
     assertThatThrownBy(() -> loader.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
@@ -125,6 +135,7 @@ class ConfigLoaderTest {
                 """
                 kubernetes.cluster-id: orders
                 admin.token: a
+                high-availability.storageDir: file:///ha
                 flink:
                   security.ssl.rest.enabled: true
                 """),
@@ -144,7 +155,9 @@ class ConfigLoaderTest {
 
   @Test
   void list_values_are_refused() throws Exception {
-    Path file = yaml("kubernetes.cluster-id: [a, b]\nadmin.token: a\n");
+    Path file =
+        yaml(
+            "kubernetes.cluster-id: [a, b]\nadmin.token: a\nhigh-availability.storageDir: file:///ha\n");
 
     assertThatThrownBy(() -> loader.load(file, Map.of()))
         .hasMessageContaining("'kubernetes.cluster-id' must be a single value");

@@ -1,0 +1,246 @@
+package dev.flinksupervisor.testing;
+
+import dev.flinksupervisor.demo.Await;
+import dev.flinksupervisor.demo.KubernetesApi;
+import dev.flinksupervisor.demo.job.DemoJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
+import org.apache.flink.kubernetes.configuration.KubernetesHighAvailabilityOptions;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
+import org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint;
+import org.apache.flink.runtime.taskexecutor.TaskManagerRunner;
+import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * A Flink session cluster of real processes started from the Maven classpath: JobManagers ({@link
+ * StandaloneSessionClusterEntrypoint}) and a TaskManager ({@link TaskManagerRunner}), with
+ * Kubernetes HA on the given Kubernetes API and short leases so that failovers take seconds.
+ */
+public final class FlinkProcessCluster implements AutoCloseable {
+
+  /** One JobManager process; its REST endpoint is {@code http://127.0.0.1:restPort}. */
+  public record JobManager(int index, int restPort, Process process, Path log) {
+    public String restUrl() {
+      return "http://127.0.0.1:" + restPort;
+    }
+
+    public String ownAddress() {
+      return "127.0.0.1:" + restPort;
+    }
+  }
+
+  private final Path workDir;
+  private final Configuration base;
+  private final List<JobManager> jobManagers = new ArrayList<>();
+  private final List<Process> taskManagers = new ArrayList<>();
+
+  public FlinkProcessCluster(Path workDir, KubernetesApi kubernetes, String clusterId) {
+    this.workDir = workDir;
+    this.base = new Configuration();
+    base.set(HighAvailabilityOptions.HA_MODE, "kubernetes");
+    base.set(HighAvailabilityOptions.HA_STORAGE_PATH, workDir.resolve("ha").toUri().toString());
+    base.set(KubernetesConfigOptions.CLUSTER_ID, clusterId);
+    base.set(KubernetesConfigOptions.NAMESPACE, kubernetes.namespace());
+    base.set(KubernetesConfigOptions.KUBE_CONFIG_FILE, kubernetes.kubeconfig().toString());
+    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_LEASE_DURATION, Duration.ofSeconds(6));
+    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_RENEW_DEADLINE, Duration.ofSeconds(5));
+    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_RETRY_PERIOD, Duration.ofSeconds(1));
+    base.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        workDir.resolve("checkpoints").toUri().toString());
+    base.set(
+        CheckpointingOptions.SAVEPOINT_DIRECTORY, workDir.resolve("savepoints").toUri().toString());
+    base.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+    base.set(RestOptions.ADDRESS, "127.0.0.1");
+    base.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    base.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
+    base.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse("1g"));
+    base.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
+    base.setString("heartbeat.timeout", "10s");
+    base.setString("heartbeat.interval", "2s");
+  }
+
+  public String haStorageDir() {
+    return base.get(HighAvailabilityOptions.HA_STORAGE_PATH);
+  }
+
+  /** The configuration a client of this cluster uses. */
+  public Configuration clientConfiguration() {
+    return new Configuration(base);
+  }
+
+  public JobManager startJobManager() throws IOException {
+    int index = jobManagers.size();
+    int restPort = freePort();
+    Configuration conf = new Configuration(base);
+    conf.set(RestOptions.PORT, restPort);
+    conf.set(JobManagerOptions.PORT, freePort());
+    Path confDir = writeConfig("jm-" + index, conf);
+    Path log = workDir.resolve("jm-" + index + ".log");
+    Process process =
+        start(StandaloneSessionClusterEntrypoint.class, List.of(), confDir, List.of(), log);
+    JobManager jm = new JobManager(index, restPort, process, log);
+    jobManagers.add(jm);
+    return jm;
+  }
+
+  public Process startTaskManager() throws IOException {
+    int index = taskManagers.size();
+    Configuration conf = new Configuration(base);
+    TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(conf);
+    List<String> jvmArgs = List.of(ProcessMemoryUtils.generateJvmParametersStr(spec).split(" "));
+    List<String> dynamic =
+        List.of(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec).trim().split(" "));
+    Path confDir = writeConfig("tm-" + index, conf);
+    Process process =
+        start(
+            TaskManagerRunner.class,
+            jvmArgs,
+            confDir,
+            dynamic,
+            workDir.resolve("tm-" + index + ".log"));
+    taskManagers.add(process);
+    return process;
+  }
+
+  /** Submits the example job through the leader and returns its id. */
+  public JobID submitDemoJob(String... args) throws Exception {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    DemoJob.define(env, params);
+    StreamGraph graph = env.getStreamGraph();
+    graph.setJobName(params.get("name", DemoJob.DEFAULT_NAME));
+    try (RestClusterClient<StandaloneClusterId> client =
+        new RestClusterClient<>(clientConfiguration(), StandaloneClusterId.getInstance())) {
+      return client.submitJob(graph.getJobGraph()).get();
+    }
+  }
+
+  /** Kills the process with SIGKILL, as a crashed pod would die, and waits until it is gone. */
+  public void kill(JobManager jm) throws Exception {
+    jm.process().destroyForcibly();
+    Await.until(
+        "JobManager " + jm.index() + " to exit",
+        Duration.ofSeconds(10),
+        () -> jm.process().isAlive() ? null : Boolean.TRUE);
+  }
+
+  public List<JobManager> jobManagers() {
+    return List.copyOf(jobManagers);
+  }
+
+  /** The last lines of every process's log, for failure messages. */
+  public String logTails() {
+    StringBuilder out = new StringBuilder();
+    try (var files = Files.list(workDir)) {
+      for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(log);
+        out.append("==> ").append(log.getFileName()).append('\n');
+        lines
+            .subList(Math.max(0, lines.size() - 40), lines.size())
+            .forEach(l -> out.append(l).append('\n'));
+      }
+    } catch (IOException e) {
+      out.append("(logs unreadable: ").append(e).append(")");
+    }
+    return out.toString();
+  }
+
+  private Path writeConfig(String name, Configuration conf) throws IOException {
+    Path dir = workDir.resolve("conf-" + name);
+    Files.createDirectories(dir);
+    Map<String, String> flat = conf.toMap();
+    String yaml =
+        flat.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getKey() + ": \"" + e.getValue().replace("\"", "\\\"") + "\"")
+            .collect(Collectors.joining("\n", "", "\n"));
+    Files.writeString(dir.resolve("config.yaml"), yaml);
+    Path log4j = dir.resolve("log4j2.properties");
+    Files.writeString(
+        log4j,
+        """
+        rootLogger.level = INFO
+        rootLogger.appenderRef.console.ref = console
+        appender.console.type = Console
+        appender.console.name = console
+        appender.console.layout.type = PatternLayout
+        appender.console.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n
+        """);
+    return dir;
+  }
+
+  private Process start(
+      Class<?> main, List<String> jvmArgs, Path confDir, List<String> dynamic, Path log)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-XX:+UseSerialGC");
+    command.add("-Dlog4j2.configurationFile=" + confDir.resolve("log4j2.properties"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.add("--configDir");
+    command.add(confDir.toString());
+    command.addAll(dynamic);
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (JobManager jm : jobManagers) {
+      jm.process().destroyForcibly();
+    }
+    for (Process tm : taskManagers) {
+      tm.destroyForcibly();
+    }
+    for (JobManager jm : jobManagers) {
+      waitQuietly(jm.process());
+    }
+    taskManagers.forEach(FlinkProcessCluster::waitQuietly);
+  }
+
+  private static void waitQuietly(Process process) {
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
