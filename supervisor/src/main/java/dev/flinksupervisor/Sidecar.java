@@ -4,6 +4,7 @@ import dev.flinksupervisor.api.AdminApi;
 import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.flink.FlinkClients;
+import dev.flinksupervisor.flink.KubernetesHaRetainedCheckpoints;
 import dev.flinksupervisor.flink.LeaderWatch;
 import dev.flinksupervisor.flink.RestFlinkGateway;
 import dev.flinksupervisor.supervision.Backoff;
@@ -18,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +32,19 @@ public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
   private final RestClusterClient<StandaloneClusterId> restClient;
+  private final KubernetesHaRetainedCheckpoints retainedCheckpoints;
   private final ScheduledExecutorService executor;
   private final SupervisionLoop loop;
   private final AdminApi api;
 
   private Sidecar(
       RestClusterClient<StandaloneClusterId> restClient,
+      KubernetesHaRetainedCheckpoints retainedCheckpoints,
       ScheduledExecutorService executor,
       SupervisionLoop loop,
       AdminApi api) {
     this.restClient = restClient;
+    this.retainedCheckpoints = retainedCheckpoints;
     this.executor = executor;
     this.loop = loop;
     this.api = api;
@@ -57,8 +62,11 @@ public final class Sidecar implements AutoCloseable {
     LeaderWatch leaderWatch = new LeaderWatch(clock);
     leaderWatch.subscribe(leadership::onLeaderChange);
 
+    Configuration flinkConfiguration = FlinkClients.flinkConfiguration(config);
+    KubernetesHaRetainedCheckpoints retainedCheckpoints =
+        new KubernetesHaRetainedCheckpoints(flinkConfiguration);
     RestClusterClient<StandaloneClusterId> restClient =
-        FlinkClients.restClient(FlinkClients.flinkConfiguration(config), leaderWatch);
+        FlinkClients.restClient(flinkConfiguration, leaderWatch);
     RestFlinkGateway gateway =
         new RestFlinkGateway(restClient, config.get(SupervisorOptions.REQUEST_TIMEOUT));
 
@@ -74,6 +82,8 @@ public final class Sidecar implements AutoCloseable {
                 config.get(SupervisorOptions.POLL_INTERVAL),
                 config.get(SupervisorOptions.MAX_BACKOFF)),
             config.get(SupervisorOptions.DETAILS_INTERVAL),
+            retainedCheckpoints,
+            config.get(SupervisorOptions.RETAINED_READ_INTERVAL),
             executor);
 
     AdminApi api =
@@ -88,7 +98,7 @@ public final class Sidecar implements AutoCloseable {
             state,
             events,
             clock);
-    Sidecar sidecar = new Sidecar(restClient, executor, loop, api);
+    Sidecar sidecar = new Sidecar(restClient, retainedCheckpoints, executor, loop, api);
     try {
       api.start();
       loop.start();
@@ -119,5 +129,6 @@ public final class Sidecar implements AutoCloseable {
     }
     api.close();
     restClient.close();
+    retainedCheckpoints.close();
   }
 }

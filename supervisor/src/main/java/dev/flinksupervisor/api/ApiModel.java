@@ -74,6 +74,20 @@ final class ApiModel {
     }
   }
 
+  /** The newest state the job can be restored from, and where the sidecar learnt of it. */
+  record RestorableJson(
+      long checkpointId, Instant completedAt, boolean savepoint, String path, String source) {
+    static RestorableJson of(JobView.Restorable r) {
+      CheckpointInfo c = r.checkpoint();
+      return new RestorableJson(
+          c.id(),
+          Instant.ofEpochMilli(c.completedAt()),
+          c.savepoint(),
+          c.externalPath(),
+          r.source().name());
+    }
+  }
+
   /** One job; {@code restarts} is null until the JobManager has reported it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record JobJson(
@@ -84,7 +98,8 @@ final class ApiModel {
       Instant endTime,
       long durationMs,
       Long restarts,
-      CheckpointJson lastCheckpoint) {
+      CheckpointJson lastCheckpoint,
+      RestorableJson restorable) {
 
     static JobJson of(JobView view) {
       JobSummary s = view.summary();
@@ -97,7 +112,8 @@ final class ApiModel {
           s.endTime() > 0 ? Instant.ofEpochMilli(s.endTime()) : null,
           s.duration(),
           restarts < 0 ? null : restarts,
-          view.lastCheckpoint().map(CheckpointJson::of).orElse(null));
+          view.lastCheckpoint().map(CheckpointJson::of).orElse(null),
+          view.restorable().map(RestorableJson::of).orElse(null));
     }
   }
 

@@ -92,6 +92,15 @@ public final class SupervisorOptions {
           "While the JobManager does not answer, polls back off exponentially from the poll"
               + " interval up to this.");
 
+  public static final ConfigOption<Duration> RETAINED_READ_INTERVAL =
+      option(
+          "supervision.retained-read-interval",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(30),
+          "While the JobManager does not answer, how often each job's newest retained checkpoint"
+              + " is read from Flink's HA ConfigMaps (at once when the outage starts).");
+
   public static final ConfigOption<Integer> EVENT_CAPACITY =
       option(
           "events.capacity",
@@ -138,6 +147,7 @@ public final class SupervisorOptions {
           DETAILS_INTERVAL,
           REQUEST_TIMEOUT,
           MAX_BACKOFF,
+          RETAINED_READ_INTERVAL,
           STALE_AFTER,
           EVENT_CAPACITY,
           API_HOST,

@@ -25,39 +25,44 @@ public final class EmbeddedKubernetes implements KubernetesApi {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
-  private final KubernetesMockServer server;
+  private final KubernetesCrudDispatcher store;
+  private final int port;
   private final Path kubeconfig;
   private final String namespace;
+  private KubernetesMockServer server;
 
-  private EmbeddedKubernetes(KubernetesMockServer server, Path kubeconfig, String namespace) {
+  private EmbeddedKubernetes(
+      KubernetesCrudDispatcher store,
+      KubernetesMockServer server,
+      Path kubeconfig,
+      String namespace) {
+    this.store = store;
     this.server = server;
+    this.port = server.getPort();
     this.kubeconfig = kubeconfig;
     this.namespace = namespace;
   }
 
+  private static KubernetesMockServer serve(KubernetesCrudDispatcher store, int port) {
+    KubernetesMockServer server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
+    server.init(InetAddress.getLoopbackAddress(), port);
+    return server;
+  }
+
   /** Starts on a free loopback port (or {@code port}, when it is not 0) and writes a kubeconfig. */
   public static EmbeddedKubernetes start(Path workDir, String namespace, int port) {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), port);
+    KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+    KubernetesMockServer server = serve(store, port);
     try {
       Files.createDirectories(workDir);
       Path kubeconfig = workDir.resolve("kubeconfig");
-      Files.writeString(kubeconfig, kubeconfig(serverUrl(server), namespace));
-      return new EmbeddedKubernetes(server, kubeconfig, namespace);
+      Files.writeString(kubeconfig, kubeconfig(url(server.getPort()), namespace));
+      return new EmbeddedKubernetes(store, server, kubeconfig, namespace);
     } catch (IOException e) {
       server.destroy();
       throw new UncheckedIOException("Cannot write the kubeconfig", e);
     }
-  }
-
-  private static String serverUrl(KubernetesMockServer server) {
-    return "http://" + server.getHostName() + ":" + server.getPort();
   }
 
   static String kubeconfig(String serverUrl, String namespace) {
@@ -94,11 +99,32 @@ public final class EmbeddedKubernetes implements KubernetesApi {
   }
 
   public int port() {
-    return server.getPort();
+    return port;
+  }
+
+  /**
+   * Takes the API server down, as an outage of the Kubernetes API would; the stored objects stay.
+   */
+  public synchronized void stop() {
+    if (server != null) {
+      server.destroy();
+      server = null;
+    }
+  }
+
+  /** Brings the API server back on the same port with the objects it held. */
+  public synchronized void restart() {
+    if (server == null) {
+      server = serve(store, port);
+    }
   }
 
   public String url() {
-    return serverUrl(server);
+    return url(port);
+  }
+
+  private static String url(int port) {
+    return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port;
   }
 
   @Override
@@ -108,6 +134,6 @@ public final class EmbeddedKubernetes implements KubernetesApi {
 
   @Override
   public void close() {
-    server.destroy();
+    stop();
   }
 }

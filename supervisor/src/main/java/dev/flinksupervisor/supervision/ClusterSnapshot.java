@@ -38,6 +38,11 @@ public record ClusterSnapshot(
     return new ClusterSnapshot(leadership, overview, Map.copyOf(next), at, Optional.empty());
   }
 
+  /** Replaces the jobs without claiming the JobManager answered. */
+  public ClusterSnapshot withJobsKeepingFreshness(Map<String, JobView> next) {
+    return new ClusterSnapshot(leadership, overview, Map.copyOf(next), lastSuccess, lastFailure);
+  }
+
   public ClusterSnapshot withFailure(String reason) {
     return new ClusterSnapshot(leadership, overview, jobs, lastSuccess, Optional.of(reason));
   }

@@ -7,15 +7,34 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What the sidecar knows of one job: the latest {@code /jobs/overview} line, and the latest
- * restarts and checkpoint progress with the time they were read.
+ * What the sidecar knows of one job: the latest {@code /jobs/overview} line, the latest restarts
+ * and checkpoint progress from the JobManager, and the newest checkpoint Flink's HA data retains.
  *
  * @param progressAt when {@code progress} was read; {@code null} before the first read
+ * @param retained the newest checkpoint in Flink's HA ConfigMap, read while the JobManager did not
+ *     answer
+ * @param retainedAt when {@code retained} was read; {@code null} if never
  */
-public record JobView(JobSummary summary, Optional<JobProgress> progress, Instant progressAt) {
+public record JobView(
+    JobSummary summary,
+    Optional<JobProgress> progress,
+    Instant progressAt,
+    Optional<CheckpointInfo> retained,
+    Instant retainedAt) {
+
+  /** Where a restorable pointer was learnt. */
+  public enum Source {
+    /** The JobManager's checkpoint statistics. */
+    JOBMANAGER,
+    /** Flink's HA ConfigMap and HA storage, read without the JobManager. */
+    HA_CONFIGMAP
+  }
+
+  /** The newest state a job can be restored from, and where the sidecar learnt of it. */
+  public record Restorable(CheckpointInfo checkpoint, Source source) {}
 
   public static JobView firstSeen(JobSummary summary) {
-    return new JobView(summary, Optional.empty(), null);
+    return new JobView(summary, Optional.empty(), null, Optional.empty(), null);
   }
 
   public String id() {
@@ -23,11 +42,15 @@ public record JobView(JobSummary summary, Optional<JobProgress> progress, Instan
   }
 
   public JobView withSummary(JobSummary next) {
-    return new JobView(next, progress, progressAt);
+    return new JobView(next, progress, progressAt, retained, retainedAt);
   }
 
   public JobView withProgress(JobProgress next, Instant at) {
-    return new JobView(summary, Optional.of(next), at);
+    return new JobView(summary, Optional.of(next), at, retained, retainedAt);
+  }
+
+  public JobView withRetained(Optional<CheckpointInfo> next, Instant at) {
+    return new JobView(summary, progress, progressAt, next, at);
   }
 
   /** Restarts as Flink's {@code numRestarts} reports them, or -1 while unknown. */
@@ -37,5 +60,25 @@ public record JobView(JobSummary summary, Optional<JobProgress> progress, Instan
 
   public Optional<CheckpointInfo> lastCheckpoint() {
     return progress.flatMap(JobProgress::lastCheckpoint);
+  }
+
+  /**
+   * The newest of the JobManager's last completed checkpoint and the HA-retained one (read only
+   * while the JobManager does not answer).
+   */
+  public Optional<Restorable> restorable() {
+    Optional<Restorable> fromJobManager =
+        lastCheckpoint().map(c -> new Restorable(c, Source.JOBMANAGER));
+    Optional<Restorable> fromHa = retained.map(c -> new Restorable(c, Source.HA_CONFIGMAP));
+    if (fromJobManager.isEmpty()) {
+      return fromHa;
+    }
+    if (fromHa.isEmpty()) {
+      return fromJobManager;
+    }
+    // On a tie the HA data wins: it is what Flink itself restores from.
+    return fromHa.get().checkpoint().id() >= fromJobManager.get().checkpoint().id()
+        ? fromHa
+        : fromJobManager;
   }
 }

@@ -1,15 +1,18 @@
 package dev.flinksupervisor.supervision;
 
+import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.ClusterOverview;
 import dev.flinksupervisor.flink.FlinkGateway;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.flink.RetainedCheckpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +41,10 @@ public final class SupervisionLoop implements AutoCloseable {
   private final Backoff backoff;
   private final Duration detailsInterval;
   private final ScheduledExecutorService executor;
+  private final RetainedCheckpoints retainedCheckpoints;
+  private final Duration retainedReadInterval;
   private ScheduledFuture<?> next;
+  private Instant retainedReadAt;
   private boolean running;
   private Instant overviewAt;
   private int consecutiveFailures;
@@ -50,6 +56,8 @@ public final class SupervisionLoop implements AutoCloseable {
       Clock clock,
       Backoff backoff,
       Duration detailsInterval,
+      RetainedCheckpoints retainedCheckpoints,
+      Duration retainedReadInterval,
       ScheduledExecutorService executor) {
     this.gateway = gateway;
     this.state = state;
@@ -58,6 +66,8 @@ public final class SupervisionLoop implements AutoCloseable {
     this.backoff = backoff;
     this.detailsInterval = detailsInterval;
     this.refreshPolicy = new RefreshPolicy(detailsInterval);
+    this.retainedCheckpoints = retainedCheckpoints;
+    this.retainedReadInterval = retainedReadInterval;
     this.executor = executor;
   }
 
@@ -105,6 +115,7 @@ public final class SupervisionLoop implements AutoCloseable {
           null,
           "The JobManager answers again after " + consecutiveFailures + " failed polls");
       consecutiveFailures = 0;
+      retainedReadAt = null;
     }
     Instant now = clock.instant();
     Map<String, JobView> known = state.snapshot().jobs();
@@ -160,6 +171,38 @@ public final class SupervisionLoop implements AutoCloseable {
           "The JobManager does not answer: " + reason);
     }
     state.update(s -> s.withFailure("GET /jobs/overview failed: " + reason));
+    Instant now = clock.instant();
+    if (retainedReadAt == null || !retainedReadAt.plus(retainedReadInterval).isAfter(now)) {
+      retainedReadAt = now;
+      readRetainedCheckpoints();
+    }
+  }
+
+  /**
+   * While the JobManager does not answer, the newest restorable state of each job that may still
+   * run is read from Flink's HA data instead.
+   */
+  private void readRetainedCheckpoints() {
+    for (JobView job : state.snapshot().jobs().values()) {
+      if (job.summary().status().isGloballyTerminalState()) {
+        continue;
+      }
+      try {
+        Optional<CheckpointInfo> retained = retainedCheckpoints.latest(job.id());
+        Instant at = clock.instant();
+        state.update(
+            s -> {
+              Map<String, JobView> jobs = new HashMap<>(s.jobs());
+              jobs.computeIfPresent(job.id(), (id, view) -> view.withRetained(retained, at));
+              return s.withJobsKeepingFreshness(jobs);
+            });
+      } catch (Exception e) {
+        LOG.warn(
+            "Reading the retained checkpoints of job {} from Flink's HA data failed: {}",
+            job.id(),
+            describe(e));
+      }
+    }
   }
 
   private void recordChange(JobView previous, JobSummary summary) {

@@ -7,15 +7,19 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.flink.RetainedCheckpoints;
 import dev.flinksupervisor.testing.FakeFlinkGateway;
 import dev.flinksupervisor.testing.MutableClock;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,13 @@ class SupervisionLoopTest {
   private final MutableClock clock = new MutableClock(T0);
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final EventLog events = new EventLog(clock, 100);
+  private final Map<String, CheckpointInfo> retainedInHa = new ConcurrentHashMap<>();
+  private final AtomicInteger retainedReads = new AtomicInteger();
+  private final RetainedCheckpoints retained =
+      jobId -> {
+        retainedReads.incrementAndGet();
+        return Optional.ofNullable(retainedInHa.get(jobId));
+      };
   private final SupervisionLoop loop = loop(Duration.ofMillis(500));
 
   private SupervisionLoop loop(Duration pollInterval) {
@@ -38,6 +49,8 @@ class SupervisionLoopTest {
         clock,
         new Backoff(pollInterval, Duration.ofSeconds(5)),
         Duration.ofSeconds(5),
+        retained,
+        Duration.ofSeconds(30),
         executor);
   }
 
@@ -149,6 +162,36 @@ class SupervisionLoopTest {
                 Severity.WARNING,
                 "Job 'job-a' is RESTARTING (was RUNNING)"),
             tuple(EventTypes.JOB_APPEARED, Severity.INFO, "Job 'job-a' is RUNNING"));
+  }
+
+  @Test
+  void while_the_jobmanager_is_down_restorable_state_comes_from_ha_data() {
+    CheckpointInfo viaRest = new CheckpointInfo(7, 2000, false, "file:/cp/chk-7");
+    CheckpointInfo inHa = new CheckpointInfo(8, 3000, false, "file:/cp/chk-8");
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1), job("done", JobStatus.FINISHED, 1));
+    gateway.progress =
+        id -> CompletableFuture.completedFuture(new JobProgress(0, Optional.of(viaRest), 0));
+    loop.cycle();
+    assertThat(state.snapshot().jobs().get("a").restorable().orElseThrow().source())
+        .isEqualTo(JobView.Source.JOBMANAGER);
+
+    retainedInHa.put("a", inHa);
+    gateway.jobs = () -> CompletableFuture.failedFuture(new ConnectException("refused"));
+    loop.cycle();
+
+    JobView a = state.snapshot().jobs().get("a");
+    assertThat(a.restorable()).contains(new JobView.Restorable(inHa, JobView.Source.HA_CONFIGMAP));
+    assertThat(retainedReads).as("terminal jobs are not read").hasValue(1);
+    assertThat(state.snapshot().lastSuccess())
+        .as("HA reads do not make the state fresh")
+        .isEqualTo(T0);
+
+    clock.advance(Duration.ofSeconds(10));
+    loop.cycle();
+    assertThat(retainedReads).as("not again before the interval").hasValue(1);
+    clock.advance(Duration.ofSeconds(20));
+    loop.cycle();
+    assertThat(retainedReads).hasValue(2);
   }
 
   @Test

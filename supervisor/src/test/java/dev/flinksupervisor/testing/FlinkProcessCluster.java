@@ -57,7 +57,19 @@ public final class FlinkProcessCluster implements AutoCloseable {
   private final List<JobManager> jobManagers = new ArrayList<>();
   private final List<Process> taskManagers = new ArrayList<>();
 
+  /** Lease timings of Flink's Kubernetes leader election: duration, renew deadline, retry. */
+  public record Leases(Duration duration, Duration renewDeadline, Duration retryPeriod) {
+    /** Short leases: a killed leader is replaced within seconds. */
+    public static final Leases SHORT =
+        new Leases(Duration.ofSeconds(6), Duration.ofSeconds(5), Duration.ofSeconds(1));
+  }
+
   public FlinkProcessCluster(Path workDir, KubernetesApi kubernetes, String clusterId) {
+    this(workDir, kubernetes, clusterId, Leases.SHORT);
+  }
+
+  public FlinkProcessCluster(
+      Path workDir, KubernetesApi kubernetes, String clusterId, Leases leases) {
     this.workDir = workDir;
     this.base = new Configuration();
     base.set(HighAvailabilityOptions.HA_MODE, "kubernetes");
