@@ -5,10 +5,6 @@ import dev.flinksupervisor.config.ConfigLoader;
 import dev.flinksupervisor.config.ConfigOption;
 import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,37 +135,12 @@ public final class Demo implements AutoCloseable {
   public void close() throws Exception {
     closeQuietly(sidecar);
     try {
-      flink.miniCluster().cancelJob(jobId).get();
-      flink.awaitStatus(jobId, JobStatus.CANCELED, Duration.ofSeconds(10));
-      awaitExecutionPlanRemoved(Duration.ofSeconds(10));
+      flink.cancelAndAwaitCleanup(jobId, kubernetes, Duration.ofSeconds(10));
     } catch (Exception e) {
       LOG.warn("The example job did not stop cleanly: {}", e.toString());
     }
     closeQuietly(flink);
     kubernetes.close();
-  }
-
-  private void awaitExecutionPlanRemoved(Duration timeout) throws Exception {
-    String key = "executionPlan-" + jobId;
-    try (KubernetesClient client =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(kubernetes.kubeconfig())))
-            .build()) {
-      Await.until(
-          key + " to leave " + clusterId + "-cluster-config-map",
-          timeout,
-          () -> {
-            ConfigMap map =
-                client
-                    .configMaps()
-                    .inNamespace(kubernetes.namespace())
-                    .withName(clusterId + "-cluster-config-map")
-                    .get();
-            return map == null || map.getData() == null || !map.getData().containsKey(key)
-                ? Boolean.TRUE
-                : null;
-          });
-    }
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

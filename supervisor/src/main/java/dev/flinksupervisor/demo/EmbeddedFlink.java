@@ -1,6 +1,8 @@
 package dev.flinksupervisor.demo;
 
 import dev.flinksupervisor.demo.job.DemoJob;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.api.common.JobID;
@@ -85,6 +87,31 @@ public final class EmbeddedFlink implements AutoCloseable {
         "job " + jobId + " to be " + status,
         timeout,
         () -> miniCluster.getJobStatus(jobId).join() == status ? Boolean.TRUE : null);
+  }
+
+  /**
+   * Cancels the job and waits until Flink has removed it from its HA ConfigMap: closing a
+   * MiniCluster while that cleanup is still running can hang.
+   */
+  public void cancelAndAwaitCleanup(JobID jobId, KubernetesApi kubernetes, Duration timeout)
+      throws Exception {
+    miniCluster.cancelJob(jobId).get();
+    awaitStatus(jobId, JobStatus.CANCELED, timeout);
+    String configMap =
+        configuration.get(KubernetesConfigOptions.CLUSTER_ID) + "-cluster-config-map";
+    String key = "executionPlan-" + jobId;
+    try (KubernetesClient client = kubernetes.client()) {
+      Await.until(
+          key + " to leave " + configMap,
+          timeout,
+          () -> {
+            ConfigMap map =
+                client.configMaps().inNamespace(kubernetes.namespace()).withName(configMap).get();
+            return map == null || map.getData() == null || !map.getData().containsKey(key)
+                ? Boolean.TRUE
+                : null;
+          });
+    }
   }
 
   public MiniCluster miniCluster() {

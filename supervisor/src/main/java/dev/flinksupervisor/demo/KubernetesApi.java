@@ -1,5 +1,11 @@
 package dev.flinksupervisor.demo;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A Kubernetes API server that Flink and the sidecar reach through a kubeconfig file. */
@@ -8,6 +14,17 @@ public interface KubernetesApi extends AutoCloseable {
   Path kubeconfig();
 
   String namespace();
+
+  /** A fabric8 client for this API server; the caller closes it. */
+  default KubernetesClient client() {
+    try {
+      return new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig())))
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + kubeconfig(), e);
+    }
+  }
 
   /** A short description for logs and the demo's banner. */
   String describe();

@@ -7,10 +7,7 @@ import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.TestKubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,10 +126,7 @@ class DemoITCase {
   }
 
   private static String restLeaderInConfigMap() throws Exception {
-    try (KubernetesClient client =
-        new KubernetesClientBuilder()
-            .withConfig(Config.fromKubeconfig(Files.readString(demo.kubernetes().kubeconfig())))
-            .build()) {
+    try (KubernetesClient client = demo.kubernetes().client()) {
       ConfigMap map =
           client
               .configMaps()

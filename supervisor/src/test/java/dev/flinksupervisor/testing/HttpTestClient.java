@@ -3,6 +3,7 @@ package dev.flinksupervisor.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +50,7 @@ public final class HttpTestClient {
           response.headers().firstValue("Content-Type").orElse(""),
           response.body());
     } catch (IOException e) {
-      throw new AssertionError("Request to " + request.uri() + " failed", e);
+      throw new UncheckedIOException("Request to " + request.uri() + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("Interrupted", e);

@@ -1,0 +1,145 @@
+package dev.flinksupervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flinksupervisor.demo.Await;
+import dev.flinksupervisor.demo.EmbeddedFlink;
+import dev.flinksupervisor.demo.KubernetesApi;
+import dev.flinksupervisor.testing.HttpTestClient;
+import dev.flinksupervisor.testing.TestKubernetes;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged sidecar, {@code java -jar target/flink-supervisor.jar run --config FILE}, as its own
+ * process: configuration errors stop it with the option's name, and a valid configuration makes it
+ * follow a Flink cluster with Kubernetes HA and stop cleanly on SIGTERM.
+ */
+class SidecarProcessITCase {
+  private static final Path JAR = Path.of("target", "flink-supervisor.jar");
+
+  @TempDir Path dir;
+
+  private Process start(Path config, Map<String, String> env, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.add("run");
+    command.add("--config");
+    command.add(config.toString());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("SUPERVISOR_"));
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  @Test
+  void an_unknown_option_stops_the_start_with_its_name() throws Exception {
+    Path config = dir.resolve("bad.yaml");
+    Files.writeString(config, "kubernetes.cluster-id: x\nsupervision.pol-interval: 1s\n");
+    Path log = dir.resolve("bad.log");
+
+    Process process = start(config, Map.of(), log);
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(log))
+        .contains("Configuration error")
+        .contains("Unknown option 'supervision.pol-interval'");
+  }
+
+  @Test
+  void an_invalid_environment_value_stops_the_start_with_its_name() throws Exception {
+    Path config = dir.resolve("env.yaml");
+    Files.writeString(
+        config, "kubernetes.cluster-id: x\nhigh-availability.storageDir: file:///tmp/ha\n");
+    Path log = dir.resolve("env.log");
+
+    Process process =
+        start(config, Map.of("SUPERVISOR_ADMIN_TOKEN", "t", "SUPERVISOR_API_PORT", "eighty"), log);
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(log)).contains("'api.port'").contains("whole number");
+  }
+
+  @Test
+  void the_sidecar_follows_a_cluster_and_stops_on_sigterm() throws Exception {
+    String clusterId = "process-it-" + UUID.randomUUID().toString().substring(0, 8);
+    int port = freePort();
+    try (KubernetesApi kubernetes = TestKubernetes.start(dir.resolve("k8s"));
+        EmbeddedFlink flink =
+            EmbeddedFlink.start(
+                EmbeddedFlink.haConfiguration(
+                    clusterId,
+                    kubernetes.namespace(),
+                    kubernetes.kubeconfig(),
+                    dir.resolve("flink")),
+                2)) {
+      JobID jobId = flink.submitDemoJob("--name", "process-job");
+      Path config = dir.resolve("supervisor.yaml");
+      Files.writeString(
+          config,
+          """
+          kubernetes:
+            cluster-id: %s
+            namespace: %s
+            config.file: %s
+          high-availability.storageDir: %s
+          api:
+            host: 127.0.0.1
+            port: %d
+          """
+              .formatted(
+                  clusterId,
+                  kubernetes.namespace(),
+                  kubernetes.kubeconfig(),
+                  flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH),
+                  port));
+      Path log = dir.resolve("sidecar.log");
+      Process process = start(config, Map.of("SUPERVISOR_ADMIN_TOKEN", "env-token"), log);
+      try {
+        HttpTestClient http = new HttpTestClient(port);
+        Await.until(
+            "the sidecar process to be ready",
+            Duration.ofSeconds(60),
+            () -> http.get("/readyz", null).status() == 200 ? Boolean.TRUE : null);
+        JsonNode jobs = http.get("/api/v1/jobs", "env-token").json().get("jobs");
+        assertThat(jobs).hasSize(1);
+        assertThat(jobs.get(0).get("id").asText()).isEqualTo(jobId.toHexString());
+        assertThat(jobs.get(0).get("name").asText()).isEqualTo("process-job");
+
+        process.destroy(); // SIGTERM, as Kubernetes stops a container
+        assertThat(process.waitFor(30, TimeUnit.SECONDS))
+            .as("the sidecar exits after SIGTERM")
+            .isTrue();
+      } catch (AssertionError | Exception e) {
+        throw new AssertionError(e.getMessage() + "\nSidecar log:\n" + Files.readString(log), e);
+      } finally {
+        process.destroyForcibly();
+      }
+      flink.cancelAndAwaitCleanup(jobId, kubernetes, Duration.ofSeconds(30));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
