@@ -7,13 +7,20 @@ import dev.flinksupervisor.flink.FlinkClients;
 import dev.flinksupervisor.flink.KubernetesHaRetainedCheckpoints;
 import dev.flinksupervisor.flink.LeaderWatch;
 import dev.flinksupervisor.flink.RestFlinkGateway;
+import dev.flinksupervisor.store.ConfigMapLedger;
+import dev.flinksupervisor.store.KubernetesClients;
+import dev.flinksupervisor.store.LedgerException;
+import dev.flinksupervisor.store.LedgerKeeper;
 import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.LeadershipTracker;
+import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.RolePolicy;
 import dev.flinksupervisor.supervision.SupervisionLoop;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +40,8 @@ public final class Sidecar implements AutoCloseable {
 
   private final RestClusterClient<StandaloneClusterId> restClient;
   private final KubernetesHaRetainedCheckpoints retainedCheckpoints;
+  private final KubernetesClient kubernetes;
+  private final LedgerKeeper ledger;
   private final ScheduledExecutorService executor;
   private final SupervisionLoop loop;
   private final AdminApi api;
@@ -40,11 +49,15 @@ public final class Sidecar implements AutoCloseable {
   private Sidecar(
       RestClusterClient<StandaloneClusterId> restClient,
       KubernetesHaRetainedCheckpoints retainedCheckpoints,
+      KubernetesClient kubernetes,
+      LedgerKeeper ledger,
       ScheduledExecutorService executor,
       SupervisionLoop loop,
       AdminApi api) {
     this.restClient = restClient;
     this.retainedCheckpoints = retainedCheckpoints;
+    this.kubernetes = kubernetes;
+    this.ledger = ledger;
     this.executor = executor;
     this.loop = loop;
     this.api = api;
@@ -72,6 +85,24 @@ public final class Sidecar implements AutoCloseable {
 
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("supervision"));
+    KubernetesClient kubernetes =
+        KubernetesClients.create(
+            config.getOptional(SupervisorOptions.KUBECONFIG),
+            config.get(SupervisorOptions.NAMESPACE));
+    LedgerKeeper ledger =
+        new LedgerKeeper(
+            new ConfigMapLedger(
+                kubernetes,
+                config.get(SupervisorOptions.NAMESPACE),
+                config.get(SupervisorOptions.CLUSTER_ID),
+                ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
+            List.of(events),
+            () -> state.snapshot().leadership().role() == Role.ACTIVE);
+    try {
+      ledger.restore();
+    } catch (LedgerException e) {
+      LOG.warn("The sidecar's record could not be read; starting without it: {}", e.getMessage());
+    }
     SupervisionLoop loop =
         new SupervisionLoop(
             gateway,
@@ -98,10 +129,12 @@ public final class Sidecar implements AutoCloseable {
             state,
             events,
             clock);
-    Sidecar sidecar = new Sidecar(restClient, retainedCheckpoints, executor, loop, api);
+    Sidecar sidecar =
+        new Sidecar(restClient, retainedCheckpoints, kubernetes, ledger, executor, loop, api);
     try {
       api.start();
       loop.start();
+      ledger.start(executor, config.get(SupervisorOptions.LEDGER_FLUSH_INTERVAL));
     } catch (RuntimeException e) {
       sidecar.close();
       throw e;
@@ -121,6 +154,7 @@ public final class Sidecar implements AutoCloseable {
   @Override
   public void close() {
     loop.close();
+    ledger.close();
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -130,5 +164,6 @@ public final class Sidecar implements AutoCloseable {
     api.close();
     restClient.close();
     retainedCheckpoints.close();
+    kubernetes.close();
   }
 }

@@ -109,6 +109,15 @@ public final class SupervisorOptions {
           1000,
           "How many events are kept; the oldest are dropped first.");
 
+  public static final ConfigOption<Duration> LEDGER_FLUSH_INTERVAL =
+      option(
+          "ledger.flush-interval",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(1),
+          "How soon a change of the sidecar's record (events, savepoints, owned jobs) is written"
+              + " to its ConfigMap <cluster-id>-supervisor. Savepoint triggers are written at once.");
+
   public static final ConfigOption<Duration> STALE_AFTER =
       option(
           "supervision.stale-after",
@@ -150,6 +159,7 @@ public final class SupervisorOptions {
           RETAINED_READ_INTERVAL,
           STALE_AFTER,
           EVENT_CAPACITY,
+          LEDGER_FLUSH_INTERVAL,
           API_HOST,
           API_PORT,
           ADMIN_TOKEN);

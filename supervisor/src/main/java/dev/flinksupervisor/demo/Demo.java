@@ -2,7 +2,6 @@ package dev.flinksupervisor.demo;
 
 import dev.flinksupervisor.Sidecar;
 import dev.flinksupervisor.config.ConfigLoader;
-import dev.flinksupervisor.config.ConfigOption;
 import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
 import java.nio.file.Files;
@@ -123,8 +122,9 @@ public final class Demo implements AutoCloseable {
     return flink;
   }
 
-  public <T> T option(ConfigOption<T> option) {
-    return sidecarConfig.get(option);
+  /** The configuration the demo's sidecar runs with. */
+  public SupervisorConfig sidecarConfig() {
+    return sidecarConfig;
   }
 
   /**

@@ -1,9 +1,15 @@
 package dev.flinksupervisor.supervision;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.flinksupervisor.store.LedgerSection;
+import dev.flinksupervisor.util.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +22,7 @@ import java.util.function.Consumer;
  * moves, and it becomes the newest. A restart loop thus shows as a few events with large counts
  * instead of pushing everything else out.
  */
-public final class EventLog {
+public final class EventLog implements LedgerSection {
   /** How many of a subject's newest events a repeat is looked for in. */
   static final int FOLD_WINDOW = 4;
 
@@ -25,6 +31,7 @@ public final class EventLog {
   private final Deque<Event> events = new ArrayDeque<>();
   private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
   private long nextId = 1;
+  private long version;
 
   public EventLog(Clock clock, int capacity) {
     if (capacity < 1) {
@@ -62,6 +69,7 @@ public final class EventLog {
       while (events.size() > capacity) {
         events.removeLast();
       }
+      version++;
     }
     for (Consumer<Event> listener : listeners) {
       listener.accept(recorded);
@@ -82,6 +90,52 @@ public final class EventLog {
       out.add(e);
     }
     return out;
+  }
+
+  @Override
+  public String key() {
+    return "events.json";
+  }
+
+  @Override
+  public synchronized long version() {
+    return version;
+  }
+
+  /** The newest events that fit in {@code maxBytes}, oldest first, as a JSON array. */
+  @Override
+  public synchronized String export(int maxBytes) {
+    List<String> kept = new ArrayList<>();
+    int size = 2;
+    for (Event e : events) {
+      String json;
+      try {
+        json = Json.mapper().writeValueAsString(e);
+      } catch (JsonProcessingException ex) {
+        throw new IllegalStateException("An event cannot be written as JSON", ex);
+      }
+      int added = json.getBytes(StandardCharsets.UTF_8).length + 1;
+      if (size + added > maxBytes) {
+        break;
+      }
+      kept.add(json);
+      size += added;
+    }
+    Collections.reverse(kept);
+    return "[" + String.join(",", kept) + "]";
+  }
+
+  @Override
+  public synchronized void restore(String json) throws Exception {
+    List<Event> restored = Json.mapper().readValue(json, new TypeReference<List<Event>>() {});
+    events.clear();
+    for (Event e : restored) {
+      events.addFirst(e);
+      nextId = Math.max(nextId, e.id() + 1);
+    }
+    while (events.size() > capacity) {
+      events.removeLast();
+    }
   }
 
   /** Called with every recorded event, new or folded, after it is stored. */

@@ -3,6 +3,7 @@ package dev.flinksupervisor.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flinksupervisor.Sidecar;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.TestKubernetes;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -115,6 +117,49 @@ class DemoITCase {
     JsonNode list = http.get("/api/v1/jobs", TOKEN).json();
     assertThat(list.get("jobs")).hasSize(1);
     assertThat(list.get("jobs").get(0).get("id").asText()).isEqualTo(jobId);
+  }
+
+  @Test
+  void events_are_recorded_in_the_sidecars_config_map_and_survive_a_restart() throws Exception {
+    String job = demo.jobId().toHexString();
+    Await.until(
+        "the job's first event in the ConfigMap " + demo.clusterId() + "-supervisor",
+        PATIENCE,
+        () -> {
+          try (KubernetesClient client = demo.kubernetes().client()) {
+            ConfigMap map =
+                client
+                    .configMaps()
+                    .inNamespace(demo.kubernetes().namespace())
+                    .withName(demo.clusterId() + "-supervisor")
+                    .get();
+            return map != null && map.getData().getOrDefault("events.json", "").contains(job)
+                ? Boolean.TRUE
+                : null;
+          }
+        });
+
+    // A sidecar that starts now (as after a restart) knows the history from before it started.
+    Instant restartedAt = Instant.now();
+    try (Sidecar restarted =
+        Sidecar.start(
+            demo.sidecarConfig()
+                .with(
+                    Map.of(
+                        SupervisorOptions.API_PORT,
+                        0,
+                        SupervisorOptions.POLL_INTERVAL,
+                        Duration.ofHours(1))),
+            Clock.systemUTC())) {
+      JsonNode events =
+          new HttpTestClient(restarted.apiPort())
+              .get("/api/v1/events?jobId=" + job, TOKEN)
+              .json()
+              .get("events");
+      JsonNode oldest = events.get(events.size() - 1);
+      assertThat(oldest.get("type").asText()).isEqualTo("JOB_APPEARED");
+      assertThat(Instant.parse(oldest.get("time").asText())).isBefore(restartedAt);
+    }
   }
 
   @Test
