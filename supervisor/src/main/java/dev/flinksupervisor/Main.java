@@ -54,7 +54,7 @@ public final class Main {
     }
     SupervisorConfig config = new ConfigLoader().load(Path.of(args[2]), System.getenv());
     Sidecar sidecar = Sidecar.start(config, Clock.systemUTC());
-    awaitShutdown(sidecar);
+    awaitShutdown(sidecar::shutdown);
   }
 
   private static void demo(String[] args) throws Exception {
@@ -120,15 +120,15 @@ public final class Main {
     awaitShutdown(demo);
   }
 
-  /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes {@code resource}. */
-  private static void awaitShutdown(AutoCloseable resource) throws InterruptedException {
+  /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then runs {@code stop}. */
+  private static void awaitShutdown(AutoCloseable stop) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   try {
-                    resource.close();
+                    stop.close();
                   } catch (Exception e) {
                     System.err.println("Shutdown failed: " + e);
                   } finally {

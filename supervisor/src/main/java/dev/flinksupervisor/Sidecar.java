@@ -1,12 +1,18 @@
 package dev.flinksupervisor;
 
 import dev.flinksupervisor.api.AdminApi;
+import dev.flinksupervisor.api.ApiRole;
 import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.flink.FlinkClients;
 import dev.flinksupervisor.flink.KubernetesHaRetainedCheckpoints;
 import dev.flinksupervisor.flink.LeaderWatch;
 import dev.flinksupervisor.flink.RestFlinkGateway;
+import dev.flinksupervisor.flink.RestFlinkSavepoints;
+import dev.flinksupervisor.savepoints.SavepointBook;
+import dev.flinksupervisor.savepoints.SavepointPolicy;
+import dev.flinksupervisor.savepoints.SavepointService;
+import dev.flinksupervisor.savepoints.SavepointSettings;
 import dev.flinksupervisor.store.ConfigMapLedger;
 import dev.flinksupervisor.store.KubernetesClients;
 import dev.flinksupervisor.store.LedgerException;
@@ -20,13 +26,18 @@ import dev.flinksupervisor.supervision.RolePolicy;
 import dev.flinksupervisor.supervision.SupervisionLoop;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.rest.messages.TriggerId;
 import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,34 +49,60 @@ import org.slf4j.LoggerFactory;
 public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
-  private final RestClusterClient<StandaloneClusterId> restClient;
-  private final KubernetesHaRetainedCheckpoints retainedCheckpoints;
-  private final KubernetesClient kubernetes;
-  private final LedgerKeeper ledger;
-  private final ScheduledExecutorService executor;
-  private final SupervisionLoop loop;
+  private final List<AutoCloseable> resources;
+  private final ClusterState state;
+  private final SavepointService savepoints;
+  private final Duration shutdownGrace;
   private final AdminApi api;
 
   private Sidecar(
-      RestClusterClient<StandaloneClusterId> restClient,
-      KubernetesHaRetainedCheckpoints retainedCheckpoints,
-      KubernetesClient kubernetes,
-      LedgerKeeper ledger,
-      ScheduledExecutorService executor,
-      SupervisionLoop loop,
+      List<AutoCloseable> resources,
+      ClusterState state,
+      SavepointService savepoints,
+      Duration shutdownGrace,
       AdminApi api) {
-    this.restClient = restClient;
-    this.retainedCheckpoints = retainedCheckpoints;
-    this.kubernetes = kubernetes;
-    this.ledger = ledger;
-    this.executor = executor;
-    this.loop = loop;
+    this.resources = resources;
+    this.state = state;
+    this.savepoints = savepoints;
+    this.shutdownGrace = shutdownGrace;
     this.api = api;
   }
 
   public static Sidecar start(SupervisorConfig config, Clock clock) throws Exception {
+    // Closed in reverse order of this list.
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      return build(config, clock, resources);
+    } catch (Exception e) {
+      closeAll(resources);
+      throw e;
+    }
+  }
+
+  private static Sidecar build(SupervisorConfig config, Clock clock, List<AutoCloseable> resources)
+      throws Exception {
+    String clusterId = config.get(SupervisorOptions.CLUSTER_ID);
+    String namespace = config.get(SupervisorOptions.NAMESPACE);
     ClusterState state = new ClusterState();
     EventLog events = new EventLog(clock, config.get(SupervisorOptions.EVENT_CAPACITY));
+    SavepointBook savepointBook = new SavepointBook();
+
+    KubernetesClient kubernetes =
+        KubernetesClients.create(config.getOptional(SupervisorOptions.KUBECONFIG), namespace);
+    resources.add(kubernetes);
+    LedgerKeeper ledger =
+        new LedgerKeeper(
+            new ConfigMapLedger(
+                kubernetes, namespace, clusterId, ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
+            // Events go last: they are the section that sheds its oldest entries to fit.
+            List.of(savepointBook, events),
+            () -> state.snapshot().leadership().role() == Role.ACTIVE);
+    try {
+      ledger.restore();
+    } catch (LedgerException e) {
+      LOG.warn("The sidecar's record could not be read; starting without it: {}", e.getMessage());
+    }
+
     LeadershipTracker leadership =
         new LeadershipTracker(
             state,
@@ -73,39 +110,35 @@ public final class Sidecar implements AutoCloseable {
             new RolePolicy(config.getOptional(SupervisorOptions.OWN_ADDRESS)),
             clock);
     LeaderWatch leaderWatch = new LeaderWatch(clock);
-    leaderWatch.subscribe(leadership::onLeaderChange);
+    leaderWatch.subscribe(
+        leader -> {
+          Role before = state.snapshot().leadership().role();
+          leadership.onLeaderChange(leader);
+          if (before != Role.ACTIVE && state.snapshot().leadership().role() == Role.ACTIVE) {
+            // Take over what the previous active sidecar recorded, savepoints in flight included.
+            ledger.restoreQuietly(savepointBook);
+          }
+        });
 
     Configuration flinkConfiguration = FlinkClients.flinkConfiguration(config);
     KubernetesHaRetainedCheckpoints retainedCheckpoints =
         new KubernetesHaRetainedCheckpoints(flinkConfiguration);
+    resources.add(retainedCheckpoints);
     RestClusterClient<StandaloneClusterId> restClient =
         FlinkClients.restClient(flinkConfiguration, leaderWatch);
-    RestFlinkGateway gateway =
-        new RestFlinkGateway(restClient, config.get(SupervisorOptions.REQUEST_TIMEOUT));
+    resources.add(restClient);
+    Duration requestTimeout = config.get(SupervisorOptions.REQUEST_TIMEOUT);
 
-    ScheduledExecutorService executor =
+    ScheduledExecutorService supervisionThread =
         Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("supervision"));
-    KubernetesClient kubernetes =
-        KubernetesClients.create(
-            config.getOptional(SupervisorOptions.KUBECONFIG),
-            config.get(SupervisorOptions.NAMESPACE));
-    LedgerKeeper ledger =
-        new LedgerKeeper(
-            new ConfigMapLedger(
-                kubernetes,
-                config.get(SupervisorOptions.NAMESPACE),
-                config.get(SupervisorOptions.CLUSTER_ID),
-                ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
-            List.of(events),
-            () -> state.snapshot().leadership().role() == Role.ACTIVE);
-    try {
-      ledger.restore();
-    } catch (LedgerException e) {
-      LOG.warn("The sidecar's record could not be read; starting without it: {}", e.getMessage());
-    }
+    resources.add(() -> stop(supervisionThread));
+    ScheduledExecutorService savepointThread =
+        Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("savepoints"));
+    resources.add(() -> stop(savepointThread));
+
     SupervisionLoop loop =
         new SupervisionLoop(
-            gateway,
+            new RestFlinkGateway(restClient, requestTimeout),
             state,
             events,
             clock,
@@ -115,35 +148,77 @@ public final class Sidecar implements AutoCloseable {
             config.get(SupervisorOptions.DETAILS_INTERVAL),
             retainedCheckpoints,
             config.get(SupervisorOptions.RETAINED_READ_INTERVAL),
-            executor);
+            supervisionThread);
+    SavepointService savepoints =
+        new SavepointService(
+            new RestFlinkSavepoints(restClient, requestTimeout),
+            savepointBook,
+            state,
+            events,
+            clock,
+            savepointSettings(config),
+            () -> new TriggerId().toHexString(),
+            ledger::flushQuietly);
 
+    Map<String, ApiRole> tokens = new LinkedHashMap<>();
+    tokens.put(config.get(SupervisorOptions.ADMIN_TOKEN), ApiRole.OPERATOR);
+    config
+        .getOptional(SupervisorOptions.VIEWER_TOKEN)
+        .ifPresent(token -> tokens.put(token, ApiRole.VIEWER));
     AdminApi api =
         new AdminApi(
             new AdminApi.Settings(
                 config.get(SupervisorOptions.API_HOST),
                 config.get(SupervisorOptions.API_PORT),
-                config.get(SupervisorOptions.ADMIN_TOKEN),
-                config.get(SupervisorOptions.CLUSTER_ID),
-                config.get(SupervisorOptions.NAMESPACE),
+                tokens,
+                clusterId,
+                namespace,
                 config.get(SupervisorOptions.STALE_AFTER)),
             state,
             events,
+            savepoints,
             clock);
-    Sidecar sidecar =
-        new Sidecar(restClient, retainedCheckpoints, kubernetes, ledger, executor, loop, api);
-    try {
-      api.start();
-      loop.start();
-      ledger.start(executor, config.get(SupervisorOptions.LEDGER_FLUSH_INTERVAL));
-    } catch (RuntimeException e) {
-      sidecar.close();
-      throw e;
-    }
-    LOG.info(
-        "Supervising Flink cluster '{}' in namespace '{}'",
-        config.get(SupervisorOptions.CLUSTER_ID),
-        config.get(SupervisorOptions.NAMESPACE));
-    return sidecar;
+
+    api.start();
+    resources.add(api);
+    loop.start();
+    resources.add(loop);
+    ledger.start(supervisionThread, config.get(SupervisorOptions.LEDGER_FLUSH_INTERVAL));
+    resources.add(ledger);
+    long track = config.get(SupervisorOptions.SAVEPOINT_TRACK_INTERVAL).toMillis();
+    savepointThread.scheduleWithFixedDelay(
+        () -> {
+          if (state.snapshot().leadership().role() == Role.ACTIVE) {
+            savepoints.tick();
+          }
+        },
+        track,
+        track,
+        TimeUnit.MILLISECONDS);
+    LOG.info("Supervising Flink cluster '{}' in namespace '{}'", clusterId, namespace);
+    return new Sidecar(
+        resources, state, savepoints, config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE), api);
+  }
+
+  private static SavepointSettings savepointSettings(SupervisorConfig config) {
+    SavepointPolicy defaults =
+        new SavepointPolicy(
+            config.getOptional(SupervisorOptions.SAVEPOINT_INTERVAL).orElse(null),
+            config.getOptional(SupervisorOptions.SAVEPOINT_CRON).orElse(null),
+            config
+                .getOptional(SupervisorOptions.SAVEPOINT_BLACKOUT)
+                .map(List::of)
+                .orElse(List.of()),
+            config.get(SupervisorOptions.SAVEPOINT_RETAIN_COUNT),
+            config.get(SupervisorOptions.SAVEPOINT_RETAIN_AGE),
+            config.get(SupervisorOptions.SAVEPOINT_ON_SHUTDOWN));
+    return new SavepointSettings(
+        defaults,
+        config.get(SupervisorOptions.SAVEPOINT_TIMEOUT),
+        config.get(SupervisorOptions.SAVEPOINT_MAX_ATTEMPTS),
+        new Backoff(config.get(SupervisorOptions.SAVEPOINT_RETRY_BACKOFF), Duration.ofMinutes(5)),
+        config.getOptional(SupervisorOptions.SAVEPOINT_TARGET_DIRECTORY).orElse(null),
+        config.get(SupervisorOptions.SAVEPOINT_FORMAT));
   }
 
   /** The admin API's bound port. */
@@ -151,19 +226,45 @@ public final class Sidecar implements AutoCloseable {
     return api.port();
   }
 
-  @Override
-  public void close() {
-    loop.close();
-    ledger.close();
-    executor.shutdownNow();
+  /**
+   * The pod is stopping (SIGTERM): the ACTIVE sidecar takes the shutdown savepoints its policies
+   * ask for, within the grace period, then everything closes.
+   */
+  public void shutdown() {
+    if (state.snapshot().leadership().role() == Role.ACTIVE) {
+      LOG.info("Stopping: taking shutdown savepoints within {}", shutdownGrace);
+      savepoints.takeShutdownSavepoints(shutdownGrace, Sidecar::pause);
+    }
+    close();
+  }
+
+  private static void pause() {
     try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+      TimeUnit.MILLISECONDS.sleep(200);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    api.close();
-    restClient.close();
-    retainedCheckpoints.close();
-    kubernetes.close();
+  }
+
+  @Override
+  public void close() {
+    closeAll(resources);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        LOG.warn(
+            "Closing {} failed: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+    resources.clear();
+  }
+
+  private static void stop(ScheduledExecutorService executor) throws InterruptedException {
+    executor.shutdownNow();
+    executor.awaitTermination(5, TimeUnit.SECONDS);
   }
 }

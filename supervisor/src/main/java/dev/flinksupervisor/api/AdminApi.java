@@ -1,8 +1,5 @@
 package dev.flinksupervisor.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.flinksupervisor.api.ApiModel.ClusterJson;
 import dev.flinksupervisor.api.ApiModel.EventJson;
 import dev.flinksupervisor.api.ApiModel.EventListJson;
@@ -12,11 +9,15 @@ import dev.flinksupervisor.api.ApiModel.JobDetailJson;
 import dev.flinksupervisor.api.ApiModel.JobJson;
 import dev.flinksupervisor.api.ApiModel.JobListJson;
 import dev.flinksupervisor.api.ApiModel.ReadyJson;
+import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Readiness;
+import dev.flinksupervisor.supervision.Severity;
+import dev.flinksupervisor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+  private static final Logger AUDIT = LoggerFactory.getLogger("flink-supervisor.audit");
   static final String API = "/api/v1";
 
   /** What the API serves and how; everything it reads comes from {@link ClusterState}. */
   public record Settings(
       String host,
       int port,
-      String token,
+      Map<String, ApiRole> tokens,
       String clusterId,
       String namespace,
       Duration staleAfter) {}
@@ -51,26 +54,27 @@ public final class AdminApi implements AutoCloseable {
   private final EventLog events;
   private final Clock clock;
   private final BearerTokenAuth auth;
+  private final SavepointRoutes savepointRoutes;
   private final Javalin app;
 
-  public AdminApi(Settings settings, ClusterState state, EventLog events, Clock clock) {
+  public AdminApi(
+      Settings settings,
+      ClusterState state,
+      EventLog events,
+      SavepointService savepoints,
+      Clock clock) {
     this.settings = settings;
     this.state = state;
     this.events = events;
     this.clock = clock;
-    this.auth = new BearerTokenAuth(settings.token());
+    this.auth = new BearerTokenAuth(settings.tokens());
+    this.savepointRoutes = new SavepointRoutes(savepoints, state, new Access(state));
     this.app = Javalin.create(this::configure);
-  }
-
-  public static ObjectMapper objectMapper() {
-    return new ObjectMapper()
-        .registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
   private void configure(JavalinConfig config) {
     config.startup.showJavalinBanner = false;
-    config.jsonMapper(new JavalinJackson(objectMapper(), false));
+    config.jsonMapper(new JavalinJackson(Json.newMapper(), false));
     config.jetty.host = settings.host();
     config.jetty.port = settings.port();
 
@@ -82,6 +86,8 @@ public final class AdminApi implements AutoCloseable {
     config.routes.get(API + "/jobs", this::jobs);
     config.routes.get(API + "/jobs/{jobId}", this::job);
     config.routes.get(API + "/events", this::events);
+    savepointRoutes.register(config.routes, API);
+    config.routes.after(API + "/*", this::audit);
 
     config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
     config.routes.exception(
@@ -170,6 +176,35 @@ public final class AdminApi implements AutoCloseable {
       }
     }
     ctx.json(new EventListJson(events.query(jobId, since).stream().map(EventJson::of).toList()));
+  }
+
+  /** One structured log line and one event for every mutating call, whatever its outcome. */
+  private void audit(Context ctx) {
+    String method = ctx.method().name();
+    if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+      return;
+    }
+    String caller = ctx.attribute(BearerTokenAuth.CALLER);
+    String jobId = ctx.pathParamMap().get("jobId");
+    int status = ctx.statusCode();
+    AUDIT.info(
+        "caller={} action=\"{} {}\" job={} status={}",
+        caller == null ? "anonymous" : caller,
+        method,
+        ctx.path(),
+        jobId == null ? "-" : jobId,
+        status);
+    events.record(
+        EventTypes.ADMIN_ACTION,
+        status < 400 ? Severity.INFO : Severity.WARNING,
+        jobId,
+        method
+            + " "
+            + ctx.path()
+            + " by "
+            + (caller == null ? "anonymous" : caller)
+            + ": "
+            + status);
   }
 
   private Freshness freshness(ClusterSnapshot snapshot) {

@@ -4,19 +4,27 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Checks {@code Authorization: Bearer <token>}. Only a SHA-256 hash of the token is kept, and
- * hashes are compared in constant time.
+ * Checks {@code Authorization: Bearer <token>} and finds the token's role. Only SHA-256 hashes of
+ * the tokens are kept; every known hash is compared in constant time, so the time taken says
+ * nothing about which token nearly matched.
  */
 final class BearerTokenAuth {
+  static final String ROLE = "flink-supervisor.role";
+  static final String CALLER = "flink-supervisor.caller";
   private static final String PREFIX = "Bearer ";
-  private final byte[] tokenHash;
 
-  BearerTokenAuth(String token) {
-    this.tokenHash = sha256(token);
+  private final Map<byte[], ApiRole> tokens = new LinkedHashMap<>();
+
+  BearerTokenAuth(Map<String, ApiRole> tokensByValue) {
+    tokensByValue.forEach((token, role) -> tokens.put(sha256(token), role));
   }
 
+  /** Authenticates the request and remembers the caller's role and a token fingerprint. */
   void check(Context ctx) {
     String header = ctx.header("Authorization");
     if (header == null || header.isBlank()) {
@@ -26,9 +34,19 @@ final class BearerTokenAuth {
       throw ProblemException.unauthorized("Only bearer tokens are accepted.");
     }
     byte[] presented = sha256(header.substring(PREFIX.length()).trim());
-    if (!MessageDigest.isEqual(presented, tokenHash)) {
+    ApiRole role = null;
+    for (Map.Entry<byte[], ApiRole> known : tokens.entrySet()) {
+      if (MessageDigest.isEqual(presented, known.getKey())) {
+        role = known.getValue();
+      }
+    }
+    if (role == null) {
       throw ProblemException.unauthorized("The bearer token is not valid.");
     }
+    ctx.attribute(ROLE, role);
+    // Who acted, for the audit log: the role and the first 8 hex digits of the token's hash.
+    ctx.attribute(
+        CALLER, role.name().toLowerCase() + ":" + HexFormat.of().formatHex(presented, 0, 4));
   }
 
   private static byte[] sha256(String text) {

@@ -1,5 +1,7 @@
 package dev.flinksupervisor.config;
 
+import dev.flinksupervisor.flink.FlinkSavepoints.Format;
+import dev.flinksupervisor.savepoints.BlackoutWindow;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -127,6 +129,118 @@ public final class SupervisorOptions {
           "With no successful poll for this long, the state served is marked stale and /readyz"
               + " answers 503.");
 
+  // --- Savepoints ---
+
+  public static final ConfigOption<Duration> SAVEPOINT_INTERVAL =
+      option(
+          "savepoints.interval",
+          "duration",
+          Values::positiveDuration,
+          null,
+          "Default schedule: a savepoint of every running job this long after the previous"
+              + " scheduled one. Unset: no interval schedule.");
+
+  public static final ConfigOption<String> SAVEPOINT_CRON =
+      option(
+          "savepoints.cron",
+          "cron",
+          Values::cron,
+          null,
+          "Default schedule as a Unix cron expression in UTC (minute hour day month weekday)."
+              + " Unset: no cron schedule.");
+
+  public static final ConfigOption<BlackoutWindow> SAVEPOINT_BLACKOUT =
+      option(
+          "savepoints.blackout",
+          "cron;duration;zone",
+          Values::blackout,
+          null,
+          "Default blackout window in which no scheduled savepoint starts, for example"
+              + " '0 9 * * 1-5;8h;Europe/Berlin'.");
+
+  public static final ConfigOption<Integer> SAVEPOINT_RETAIN_COUNT =
+      option(
+          "savepoints.retain-count",
+          "number",
+          Values::positiveInt,
+          5,
+          "Completed savepoints kept per job; older ones are disposed of through Flink. The newest"
+              + " is always kept.");
+
+  public static final ConfigOption<Duration> SAVEPOINT_RETAIN_AGE =
+      option(
+          "savepoints.retain-age",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofDays(7),
+          "Completed savepoints older than this are disposed of (never the newest).");
+
+  public static final ConfigOption<Boolean> SAVEPOINT_ON_SHUTDOWN =
+      option(
+          "savepoints.on-shutdown",
+          "boolean",
+          Values::bool,
+          true,
+          "On SIGTERM (pod deletion) the ACTIVE sidecar takes a savepoint of every running job.");
+
+  public static final ConfigOption<Duration> SAVEPOINT_SHUTDOWN_GRACE =
+      option(
+          "savepoints.shutdown-grace",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(60),
+          "How long shutdown savepoints may take; keep the pod's terminationGracePeriodSeconds"
+              + " longer.");
+
+  public static final ConfigOption<Duration> SAVEPOINT_TIMEOUT =
+      option(
+          "savepoints.timeout",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMinutes(10),
+          "A savepoint still in progress this long after its trigger counts as failed.");
+
+  public static final ConfigOption<Integer> SAVEPOINT_MAX_ATTEMPTS =
+      option(
+          "savepoints.max-attempts",
+          "number",
+          Values::positiveInt,
+          3,
+          "Triggers sent for one savepoint before it is FAILED for good.");
+
+  public static final ConfigOption<Duration> SAVEPOINT_RETRY_BACKOFF =
+      option(
+          "savepoints.retry-backoff",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(10),
+          "The wait before the first retry; it doubles with each retry, up to 5 minutes.");
+
+  public static final ConfigOption<String> SAVEPOINT_TARGET_DIRECTORY =
+      option(
+          "savepoints.target-directory",
+          "URI",
+          Values::text,
+          null,
+          "Where savepoints go unless a request says. Unset: Flink's own default"
+              + " (execution.checkpointing.savepoint-dir).");
+
+  public static final ConfigOption<Format> SAVEPOINT_FORMAT =
+      option(
+          "savepoints.format",
+          "canonical or native",
+          Values.enumOf(Format.class),
+          Format.CANONICAL,
+          "The default savepoint format.");
+
+  public static final ConfigOption<Duration> SAVEPOINT_TRACK_INTERVAL =
+      option(
+          "savepoints.track-interval",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMillis(500),
+          "How often savepoints in flight are checked, and schedules and retention applied.");
+
   // --- Admin API ---
 
   public static final ConfigOption<String> API_HOST =
@@ -145,6 +259,16 @@ public final class SupervisorOptions {
           true,
           "The bearer token for /api/v1 (set it through the environment, from a Secret).");
 
+  public static final ConfigOption<String> VIEWER_TOKEN =
+      new ConfigOption<>(
+          "admin.viewer-token",
+          "text",
+          Values::text,
+          null,
+          false,
+          true,
+          "An optional bearer token that may only read (viewer role).");
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           CLUSTER_ID,
@@ -159,10 +283,24 @@ public final class SupervisorOptions {
           RETAINED_READ_INTERVAL,
           STALE_AFTER,
           EVENT_CAPACITY,
+          SAVEPOINT_INTERVAL,
+          SAVEPOINT_CRON,
+          SAVEPOINT_BLACKOUT,
+          SAVEPOINT_RETAIN_COUNT,
+          SAVEPOINT_RETAIN_AGE,
+          SAVEPOINT_ON_SHUTDOWN,
+          SAVEPOINT_SHUTDOWN_GRACE,
+          SAVEPOINT_TIMEOUT,
+          SAVEPOINT_MAX_ATTEMPTS,
+          SAVEPOINT_RETRY_BACKOFF,
+          SAVEPOINT_TARGET_DIRECTORY,
+          SAVEPOINT_FORMAT,
+          SAVEPOINT_TRACK_INTERVAL,
           LEDGER_FLUSH_INTERVAL,
           API_HOST,
           API_PORT,
-          ADMIN_TOKEN);
+          ADMIN_TOKEN,
+          VIEWER_TOKEN);
 
   /**
    * Settings under this key are handed to Flink's client as they are ({@code flink.rest.retry

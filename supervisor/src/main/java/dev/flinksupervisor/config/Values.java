@@ -1,6 +1,10 @@
 package dev.flinksupervisor.config;
 
+import dev.flinksupervisor.savepoints.BlackoutWindow;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
@@ -19,6 +23,14 @@ public final class Values {
       throw new IllegalArgumentException("expected a non-empty text");
     }
     return raw;
+  }
+
+  public static boolean bool(String raw) {
+    return switch (raw.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("expected true or false");
+    };
   }
 
   public static int port(String raw) {
@@ -84,6 +96,28 @@ public final class Values {
                   .map(e -> e.name().toLowerCase(Locale.ROOT))
                   .collect(Collectors.joining(", ")));
     };
+  }
+
+  /** A Unix cron expression (five fields), checked by parsing it. */
+  public static String cron(String raw) {
+    new BlackoutWindow(raw, Duration.ofMinutes(1), ZoneOffset.UTC);
+    return raw;
+  }
+
+  /** {@code cron;duration;zone}, for example {@code 0 9 * * 1-5;8h;Europe/Berlin}. */
+  public static BlackoutWindow blackout(String raw) {
+    String[] parts = raw.split(";");
+    if (parts.length != 3) {
+      throw new IllegalArgumentException(
+          "expected 'cron;duration;zone', for example '0 9 * * 1-5;8h;Europe/Berlin'");
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(parts[2].trim());
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("'" + parts[2].trim() + "' is not a time zone");
+    }
+    return new BlackoutWindow(parts[0].trim(), positiveDuration(parts[1].trim()), zone);
   }
 
   static String format(Object value) {

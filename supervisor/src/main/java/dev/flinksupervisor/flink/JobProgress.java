@@ -8,7 +8,11 @@ import java.util.Optional;
  * @param restarts Flink's {@code numRestarts} job metric, or -1 when the JobManager has not
  *     reported it yet
  * @param lastCheckpoint the latest completed checkpoint or savepoint, if any
+ * @param lastSavepoint the latest completed savepoint the JobManager knows of, if any
  * @param failedCheckpoints how many checkpoints failed since the job started
  */
 public record JobProgress(
-    long restarts, Optional<CheckpointInfo> lastCheckpoint, long failedCheckpoints) {}
+    long restarts,
+    Optional<CheckpointInfo> lastCheckpoint,
+    Optional<CheckpointInfo> lastSavepoint,
+    long failedCheckpoints) {}

@@ -70,6 +70,7 @@ public final class RestFlinkGateway implements FlinkGateway {
                 new JobProgress(
                     numRestarts,
                     latestCompleted(stats),
+                    latestSavepoint(stats),
                     stats.getCounts().getNumberFailedCheckpoints())));
   }
 
@@ -118,6 +119,11 @@ public final class RestFlinkGateway implements FlinkGateway {
       return checkpoint;
     }
     return checkpoint.get().completedAt() >= savepoint.get().completedAt() ? checkpoint : savepoint;
+  }
+
+  static Optional<CheckpointInfo> latestSavepoint(CheckpointingStatistics stats) {
+    CheckpointingStatistics.LatestCheckpoints latest = stats.getLatestCheckpoints();
+    return latest == null ? Optional.empty() : toInfo(latest.getSavepointStatistics());
   }
 
   private static Optional<CheckpointInfo> toInfo(

@@ -54,13 +54,27 @@ public final class LedgerKeeper implements AutoCloseable {
     }
   }
 
+  /** Replaces one section with what the ledger holds now; failures are logged. */
+  public synchronized void restoreQuietly(LedgerSection section) {
+    try {
+      String json = ledger.read().get(section.key());
+      if (json != null) {
+        section.restore(json);
+        writtenVersions.put(section.key(), section.version());
+      }
+    } catch (Exception e) {
+      LOG.warn("Reading the ledger's section '{}' failed: {}", section.key(), e.toString());
+    }
+  }
+
   public synchronized void start(ScheduledExecutorService executor, Duration interval) {
     task =
         executor.scheduleWithFixedDelay(
             this::flushQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void flushQuietly() {
+  /** Writes now if anything changed; a failure is logged and retried at the next flush. */
+  public void flushQuietly() {
     try {
       flush();
     } catch (LedgerException e) {

@@ -12,4 +12,5 @@ public final class EventTypes {
   public static final String JOB_DISAPPEARED = "JOB_DISAPPEARED";
   public static final String JOBMANAGER_UNREACHABLE = "JOBMANAGER_UNREACHABLE";
   public static final String JOBMANAGER_REACHABLE = "JOBMANAGER_REACHABLE";
+  public static final String ADMIN_ACTION = "ADMIN_ACTION";
 }

@@ -5,22 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.ClusterOverview;
+import dev.flinksupervisor.flink.FlinkSavepoints;
+import dev.flinksupervisor.flink.FlinkSavepoints.Format;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.Leader;
+import dev.flinksupervisor.savepoints.SavepointBook;
+import dev.flinksupervisor.savepoints.SavepointPolicy;
+import dev.flinksupervisor.savepoints.SavepointService;
+import dev.flinksupervisor.savepoints.SavepointSettings;
+import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Leadership;
 import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.Severity;
+import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MutableClock;
+import dev.flinksupervisor.testing.SequentialIds;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
@@ -37,6 +48,24 @@ class AdminApiTest {
   private final ClusterState state = new ClusterState();
   private final MutableClock clock = new MutableClock(T0);
   private final EventLog events = new EventLog(clock, 100);
+  private final FakeFlinkSavepoints flink = new FakeFlinkSavepoints();
+  private final SavepointService savepoints =
+      new SavepointService(
+          flink,
+          new SavepointBook(),
+          state,
+          events,
+          clock,
+          new SavepointSettings(
+              new SavepointPolicy(null, null, List.of(), 5, Duration.ofDays(7), true),
+              Duration.ofMinutes(10),
+              3,
+              new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+              null,
+              Format.CANONICAL),
+          new SequentialIds(),
+          () -> {});
+  private static final String VIEWER = "viewer-token";
   private AdminApi api;
   private HttpTestClient http;
 
@@ -45,9 +74,15 @@ class AdminApiTest {
     api =
         new AdminApi(
                 new AdminApi.Settings(
-                    "127.0.0.1", 0, TOKEN, "orders", "flink", Duration.ofSeconds(5)),
+                    "127.0.0.1",
+                    0,
+                    Map.of(TOKEN, ApiRole.OPERATOR, VIEWER, ApiRole.VIEWER),
+                    "orders",
+                    "flink",
+                    Duration.ofSeconds(5)),
                 state,
                 events,
+                savepoints,
                 clock)
             .start();
     http = new HttpTestClient(api.port());
@@ -64,7 +99,10 @@ class AdminApiTest {
         JobView.firstSeen(summary)
             .withProgress(
                 new JobProgress(
-                    2, Optional.of(new CheckpointInfo(7, 4000, false, "file:/cp/chk-7")), 0),
+                    2,
+                    Optional.of(new CheckpointInfo(7, 4000, false, "file:/cp/chk-7")),
+                    Optional.empty(),
+                    0),
                 T0);
     state.update(
         s ->
@@ -202,6 +240,110 @@ class AdminApiTest {
 
     assertProblem(r, 400);
     assertThat(r.json().get("field").asText()).isEqualTo("since");
+  }
+
+  private Response post(String path, String token, String contentType, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(http.baseUrl() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return http.send(request.build());
+  }
+
+  @Test
+  void an_operator_triggers_a_savepoint_and_finds_it_recorded() {
+    knowOneRunningJob();
+
+    Response r =
+        post(
+            "/api/v1/jobs/" + JOB + "/savepoints",
+            TOKEN,
+            "application/json",
+            "{\"targetDirectory\":\"s3://bucket/sp\",\"formatType\":\"NATIVE\"}");
+
+    assertThat(r.status()).isEqualTo(202);
+    JsonNode record = r.json();
+    assertThat(record.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(record.get("origin").asText()).isEqualTo("MANUAL");
+    assertThat(record.get("formatType").asText()).isEqualTo("NATIVE");
+    assertThat(record.get("targetDirectory").asText()).isEqualTo("s3://bucket/sp");
+    String id = record.get("id").asText();
+    JsonNode list = http.get("/api/v1/jobs/" + JOB + "/savepoints", VIEWER).json();
+    assertThat(list.get("savepoints")).hasSize(1);
+    assertThat(
+            http.get("/api/v1/jobs/" + JOB + "/savepoints/" + id, VIEWER)
+                .json()
+                .get("path")
+                .asText())
+        .startsWith("file:/savepoints/");
+    assertThat(events.query(JOB, null))
+        .extracting(Event::type)
+        .contains("ADMIN_ACTION", SavepointService.COMPLETED);
+  }
+
+  @Test
+  void a_viewer_may_read_but_not_act() {
+    knowOneRunningJob();
+
+    assertThat(http.get("/api/v1/jobs", VIEWER).status()).isEqualTo(200);
+    assertProblem(post("/api/v1/jobs/" + JOB + "/savepoints", VIEWER, null, ""), 403);
+    assertThat(flink.calls).isEmpty();
+  }
+
+  @Test
+  void a_standby_sidecar_refuses_actions_naming_the_active_one() {
+    knowOneRunningJob();
+    state.update(s -> s.withLeadership(s.leadership().withRole(Role.STANDBY, T0)));
+
+    Response r = post("/api/v1/jobs/" + JOB + "/savepoints", TOKEN, null, "");
+
+    assertProblem(r, 409);
+    assertThat(r.json().get("detail").asText()).contains("http://10.0.0.7:8081");
+    assertThat(flink.calls).isEmpty();
+  }
+
+  @Test
+  void bad_savepoint_requests_are_refused_and_change_nothing() {
+    knowOneRunningJob();
+    String path = "/api/v1/jobs/" + JOB + "/savepoints";
+
+    assertProblem(post(path, TOKEN, "application/json", "{not json"), 400);
+    Response unknownField = post(path, TOKEN, "application/json", "{\"target\":\"x\"}");
+    assertProblem(unknownField, 400);
+    assertThat(unknownField.json().get("field").asText()).isEqualTo("target");
+    Response badFormat = post(path, TOKEN, "application/json", "{\"formatType\":\"ZIP\"}");
+    assertProblem(badFormat, 400);
+    assertThat(badFormat.json().get("field").asText()).isEqualTo("formatType");
+    Response traversal =
+        post(path, TOKEN, "application/json", "{\"targetDirectory\":\"file:///data/../etc\"}");
+    assertProblem(traversal, 400);
+    assertProblem(
+        post(path, TOKEN, "application/json", "{\"targetDirectory\":\"ftp://host/x\"}"), 400);
+    assertProblem(post(path, TOKEN, "text/plain", "{}"), 415);
+    assertProblem(
+        post("/api/v1/jobs/ffffffffffffffffffffffffffffffff/savepoints", TOKEN, null, ""), 404);
+
+    assertThat(flink.calls).isEmpty();
+    assertThat(http.get(path, TOKEN).json().get("savepoints")).isEmpty();
+  }
+
+  @Test
+  void a_second_savepoint_while_one_is_in_flight_is_a_conflict() {
+    knowOneRunningJob();
+    flink.status =
+        (job, trigger) ->
+            java.util.concurrent.CompletableFuture.completedFuture(
+                new FlinkSavepoints.Status(FlinkSavepoints.Phase.IN_PROGRESS, null, null));
+    String path = "/api/v1/jobs/" + JOB + "/savepoints";
+
+    assertThat(post(path, TOKEN, null, "").status()).isEqualTo(202);
+    assertProblem(post(path, TOKEN, null, ""), 409);
+    assertThat(flink.count("trigger")).isEqualTo(1);
   }
 
   @Test

@@ -21,7 +21,8 @@ class RefreshPolicyTest {
   }
 
   private static JobView refreshedAt(JobSummary summary, Instant at) {
-    return JobView.firstSeen(summary).withProgress(new JobProgress(0, Optional.empty(), 0), at);
+    return JobView.firstSeen(summary)
+        .withProgress(new JobProgress(0, Optional.empty(), Optional.empty(), 0), at);
   }
 
   @Test

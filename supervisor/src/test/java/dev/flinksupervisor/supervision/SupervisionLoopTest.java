@@ -69,7 +69,9 @@ class SupervisionLoopTest {
     CheckpointInfo checkpoint = new CheckpointInfo(7, 2000, false, "file:/cp/chk-7");
     gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1));
     gateway.progress =
-        id -> CompletableFuture.completedFuture(new JobProgress(3, Optional.of(checkpoint), 0));
+        id ->
+            CompletableFuture.completedFuture(
+                new JobProgress(3, Optional.of(checkpoint), Optional.empty(), 0));
 
     loop.cycle();
 
@@ -88,7 +90,8 @@ class SupervisionLoopTest {
         id ->
             id.equals("bad")
                 ? CompletableFuture.failedFuture(new ConnectException("refused"))
-                : CompletableFuture.completedFuture(new JobProgress(1, Optional.empty(), 0));
+                : CompletableFuture.completedFuture(
+                    new JobProgress(1, Optional.empty(), Optional.empty(), 0));
 
     loop.cycle();
 
@@ -170,7 +173,9 @@ class SupervisionLoopTest {
     CheckpointInfo inHa = new CheckpointInfo(8, 3000, false, "file:/cp/chk-8");
     gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1), job("done", JobStatus.FINISHED, 1));
     gateway.progress =
-        id -> CompletableFuture.completedFuture(new JobProgress(0, Optional.of(viaRest), 0));
+        id ->
+            CompletableFuture.completedFuture(
+                new JobProgress(0, Optional.of(viaRest), Optional.empty(), 0));
     loop.cycle();
     assertThat(state.snapshot().jobs().get("a").restorable().orElseThrow().source())
         .isEqualTo(JobView.Source.JOBMANAGER);

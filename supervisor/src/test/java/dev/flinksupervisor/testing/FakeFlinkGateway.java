@@ -18,7 +18,9 @@ public final class FakeFlinkGateway implements FlinkGateway {
   public volatile Supplier<CompletableFuture<List<JobSummary>>> jobs =
       () -> CompletableFuture.completedFuture(List.of());
   public volatile Function<String, CompletableFuture<JobProgress>> progress =
-      id -> CompletableFuture.completedFuture(new JobProgress(0, Optional.empty(), 0));
+      id ->
+          CompletableFuture.completedFuture(
+              new JobProgress(0, Optional.empty(), Optional.empty(), 0));
 
   public final AtomicInteger progressCalls = new AtomicInteger();
 

@@ -1,0 +1,41 @@
+package dev.flinksupervisor.api;
+
+import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.Leadership;
+import dev.flinksupervisor.supervision.Role;
+import io.javalin.http.Context;
+
+/** Checks before an action: the caller is an operator, and this sidecar is the ACTIVE one. */
+final class Access {
+  private final ClusterState state;
+
+  Access(ClusterState state) {
+    this.state = state;
+  }
+
+  void requireOperatorOnActive(Context ctx) {
+    ApiRole role = ctx.attribute(BearerTokenAuth.ROLE);
+    if (role != ApiRole.OPERATOR) {
+      throw new ProblemException(
+          Problem.of(
+              403,
+              "forbidden",
+              "Forbidden",
+              "This call changes the cluster; it needs an operator token."));
+    }
+    Leadership leadership = state.snapshot().leadership();
+    if (leadership.role() != Role.ACTIVE) {
+      String leader =
+          leadership
+              .leader()
+              .map(l -> "the one beside the leading JobManager " + l.restUrl())
+              .orElse("none: no JobManager leads at the moment");
+      throw new ProblemException(
+          Problem.of(
+              409,
+              "standby",
+              "This sidecar is on standby",
+              "Only the ACTIVE sidecar acts; the active one is " + leader + "."));
+    }
+  }
+}

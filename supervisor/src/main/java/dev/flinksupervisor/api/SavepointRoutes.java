@@ -1,0 +1,196 @@
+package dev.flinksupervisor.api;
+
+import dev.flinksupervisor.flink.FlinkSavepoints.Format;
+import dev.flinksupervisor.savepoints.BlackoutWindow;
+import dev.flinksupervisor.savepoints.SavepointOrigin;
+import dev.flinksupervisor.savepoints.SavepointPolicy;
+import dev.flinksupervisor.savepoints.SavepointRecord;
+import dev.flinksupervisor.savepoints.SavepointService;
+import dev.flinksupervisor.savepoints.SavepointService.Refused;
+import dev.flinksupervisor.supervision.ClusterState;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+
+/** Savepoints, stop and savepoint policy of a job, under {@code /api/v1/jobs/{jobId}}. */
+final class SavepointRoutes {
+  private final SavepointService savepoints;
+  private final ClusterState state;
+  private final Access access;
+
+  SavepointRoutes(SavepointService savepoints, ClusterState state, Access access) {
+    this.savepoints = savepoints;
+    this.state = state;
+    this.access = access;
+  }
+
+  /** {@code POST .../savepoints}: both fields optional. */
+  record SavepointRequest(String targetDirectory, Format formatType) {}
+
+  /** {@code POST .../stop}: stop with a savepoint (default), or cancel when savepoint is false. */
+  record StopRequest(Boolean savepoint, Boolean drain, String targetDirectory, Format formatType) {}
+
+  record SavepointList(List<SavepointRecord> savepoints) {}
+
+  record Cancelled(String jobId, boolean cancelled) {}
+
+  /** A blackout window as JSON: a Unix cron expression, a duration (ISO-8601) and a zone. */
+  record BlackoutJson(String cron, Duration duration, String zone) {}
+
+  /** The policy as JSON; durations in ISO-8601 ({@code PT1H}, {@code P7D}). */
+  record PolicyJson(
+      Duration interval,
+      String cron,
+      List<BlackoutJson> blackouts,
+      Integer retainCount,
+      Duration retainAge,
+      Boolean onShutdown) {
+
+    static PolicyJson of(SavepointPolicy p) {
+      return new PolicyJson(
+          p.interval(),
+          p.cron(),
+          p.blackouts().stream()
+              .map(b -> new BlackoutJson(b.cron(), b.duration(), b.zone().getId()))
+              .toList(),
+          p.retainCount(),
+          p.retainAge(),
+          p.onShutdown());
+    }
+
+    SavepointPolicy toPolicy(SavepointPolicy defaults) {
+      try {
+        return new SavepointPolicy(
+            interval,
+            cron,
+            blackouts == null
+                ? defaults.blackouts()
+                : blackouts.stream()
+                    .map(b -> new BlackoutWindow(b.cron(), b.duration(), ZoneId.of(b.zone())))
+                    .toList(),
+            retainCount == null ? defaults.retainCount() : retainCount,
+            retainAge == null ? defaults.retainAge() : retainAge,
+            onShutdown == null ? defaults.onShutdown() : onShutdown);
+      } catch (RuntimeException e) {
+        throw new ProblemException(
+            Problem.of(422, "invalid-policy", "Invalid savepoint policy", e.getMessage()));
+      }
+    }
+  }
+
+  void register(RoutesConfig routes, String api) {
+    String job = api + "/jobs/{jobId}";
+    routes.post(job + "/savepoints", this::trigger);
+    routes.get(job + "/savepoints", this::list);
+    routes.get(job + "/savepoints/{id}", this::one);
+    routes.delete(job + "/savepoints/{id}", this::dispose);
+    routes.post(job + "/stop", this::stop);
+    routes.get(job + "/savepoint-policy", this::policy);
+    routes.put(job + "/savepoint-policy", this::setPolicy);
+  }
+
+  private void trigger(Context ctx) {
+    SavepointRequest request =
+        RequestBodies.read(ctx, SavepointRequest.class, new SavepointRequest(null, null));
+    String target = RequestBodies.targetDirectory(request.targetDirectory());
+    access.requireOperatorOnActive(ctx);
+    SavepointRecord record =
+        refusals(
+            () ->
+                savepoints.request(
+                    ctx.pathParam("jobId"), target, request.formatType(), SavepointOrigin.MANUAL));
+    ctx.status(202).json(record);
+  }
+
+  private void list(Context ctx) {
+    String jobId = ctx.pathParam("jobId");
+    List<SavepointRecord> records = savepoints.ofJob(jobId);
+    if (records.isEmpty()) {
+      requireKnownJob(jobId);
+    }
+    ctx.json(new SavepointList(records));
+  }
+
+  private void one(Context ctx) {
+    String jobId = ctx.pathParam("jobId");
+    String id = ctx.pathParam("id");
+    ctx.json(
+        savepoints
+            .get(jobId, id)
+            .orElseThrow(
+                () ->
+                    ProblemException.notFound(
+                        "Savepoint", "Job " + jobId + " has no savepoint '" + id + "'.")));
+  }
+
+  private void dispose(Context ctx) {
+    access.requireOperatorOnActive(ctx);
+    ctx.json(refusals(() -> savepoints.dispose(ctx.pathParam("jobId"), ctx.pathParam("id"))));
+  }
+
+  private void stop(Context ctx) {
+    StopRequest request =
+        RequestBodies.read(ctx, StopRequest.class, new StopRequest(null, null, null, null));
+    String target = RequestBodies.targetDirectory(request.targetDirectory());
+    access.requireOperatorOnActive(ctx);
+    String jobId = ctx.pathParam("jobId");
+    if (Boolean.FALSE.equals(request.savepoint())) {
+      if (request.drain() != null || target != null || request.formatType() != null) {
+        throw ProblemException.badRequest(
+            "savepoint", "drain, targetDirectory and formatType need savepoint: true.");
+      }
+      refusals(
+          () -> {
+            savepoints.cancel(jobId);
+            return null;
+          });
+      ctx.status(202).json(new Cancelled(jobId, true));
+      return;
+    }
+    boolean drain = Boolean.TRUE.equals(request.drain());
+    ctx.status(202)
+        .json(
+            refusals(
+                () -> savepoints.stopWithSavepoint(jobId, target, drain, request.formatType())));
+  }
+
+  private void policy(Context ctx) {
+    String jobId = ctx.pathParam("jobId");
+    requireKnownJob(jobId);
+    ctx.json(PolicyJson.of(savepoints.policyOf(jobId)));
+  }
+
+  private void setPolicy(Context ctx) {
+    String jobId = ctx.pathParam("jobId");
+    PolicyJson body = RequestBodies.read(ctx, PolicyJson.class, null);
+    if (body == null) {
+      throw ProblemException.badRequest(null, "Send the policy as a JSON object.");
+    }
+    access.requireOperatorOnActive(ctx);
+    requireKnownJob(jobId);
+    SavepointPolicy policy = body.toPolicy(savepoints.policyOf(jobId));
+    savepoints.setPolicy(jobId, policy);
+    ctx.json(PolicyJson.of(policy));
+  }
+
+  private void requireKnownJob(String jobId) {
+    if (!state.snapshot().jobs().containsKey(jobId)) {
+      throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
+    }
+  }
+
+  private static <T> T refusals(java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (Refused e) {
+      throw new ProblemException(
+          switch (e.kind()) {
+            case UNKNOWN_JOB -> Problem.of(404, "not-found", "Not found", e.getMessage());
+            case CONFLICT -> Problem.of(409, "conflict", "Conflict", e.getMessage());
+            case NOT_POSSIBLE -> Problem.of(422, "not-possible", "Not possible", e.getMessage());
+          });
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package dev.flinksupervisor.savepoints;
+
+/** Why a savepoint was taken. */
+public enum SavepointOrigin {
+  MANUAL,
+  SCHEDULED,
+  SHUTDOWN,
+  STOP
+}

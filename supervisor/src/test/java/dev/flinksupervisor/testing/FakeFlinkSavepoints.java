@@ -1,0 +1,61 @@
+package dev.flinksupervisor.testing;
+
+import dev.flinksupervisor.flink.FlinkSavepoints;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/** A {@link FlinkSavepoints} whose answers are function fields; it records every call. */
+public final class FakeFlinkSavepoints implements FlinkSavepoints {
+  public volatile BiFunction<String, String, CompletableFuture<Void>> trigger =
+      (job, trigger) -> CompletableFuture.completedFuture(null);
+  public volatile BiFunction<String, String, CompletableFuture<Status>> status =
+      (job, trigger) ->
+          CompletableFuture.completedFuture(
+              new Status(Phase.COMPLETED, "file:/savepoints/savepoint-" + trigger, null));
+  public volatile Function<String, CompletableFuture<Void>> cancel =
+      job -> CompletableFuture.completedFuture(null);
+  public volatile Function<String, CompletableFuture<Void>> dispose =
+      path -> CompletableFuture.completedFuture(null);
+
+  /** Every call as "method jobOrPath trigger". */
+  public final List<String> calls = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletableFuture<Void> trigger(
+      String jobId, String triggerId, String targetDirectory, Format format) {
+    calls.add("trigger " + jobId + " " + triggerId);
+    return trigger.apply(jobId, triggerId);
+  }
+
+  @Override
+  public CompletableFuture<Void> stopWithSavepoint(
+      String jobId, String triggerId, String targetDirectory, boolean drain, Format format) {
+    calls.add("stop " + jobId + " " + triggerId);
+    return trigger.apply(jobId, triggerId);
+  }
+
+  @Override
+  public CompletableFuture<Status> status(String jobId, String triggerId) {
+    calls.add("status " + jobId + " " + triggerId);
+    return status.apply(jobId, triggerId);
+  }
+
+  @Override
+  public CompletableFuture<Void> cancel(String jobId) {
+    calls.add("cancel " + jobId);
+    return cancel.apply(jobId);
+  }
+
+  @Override
+  public CompletableFuture<Void> dispose(String path) {
+    calls.add("dispose " + path);
+    return dispose.apply(path);
+  }
+
+  public long count(String method) {
+    return calls.stream().filter(c -> c.startsWith(method + " ")).count();
+  }
+}
