@@ -247,7 +247,9 @@ public final class SavepointService {
                 record.jobId(), record.triggerId(), record.targetDirectory(), record.formatType());
     try {
       sent.join();
-      return update(record, r -> r.triggered(clock.instant()));
+      SavepointRecord triggered = update(record, r -> r.triggered(clock.instant()));
+      persist.run();
+      return triggered;
     } catch (CompletionException e) {
       String reason = describe(e);
       if (record.attempts() + 1 < settings.maxAttempts()) {
