@@ -11,9 +11,11 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -54,6 +56,8 @@ public final class EmbeddedFlink implements AutoCloseable {
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     conf.set(RestOptions.BIND_PORT, "0");
     conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+    // Job metrics (restarts, the example job's counters) reach the REST API within a second.
+    conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
     return conf;
   }
 
@@ -72,12 +76,20 @@ public final class EmbeddedFlink implements AutoCloseable {
 
   /** Submits the example job with the given arguments (see {@link DemoJob}). */
   public JobID submitDemoJob(String... args) throws Exception {
+    return restoreDemoJob(null, args);
+  }
+
+  /** Submits the example job restored from {@code savepoint} (none when null). */
+  public JobID restoreDemoJob(String savepoint, String... args) throws Exception {
     ParameterTool params = ParameterTool.fromArgs(args);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     DemoJob.define(env, params);
     StreamGraph graph = env.getStreamGraph();
     graph.setJobName(params.get("name", DemoJob.DEFAULT_NAME));
+    if (savepoint != null) {
+      graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint));
+    }
     return miniCluster.submitJob(graph.getJobGraph()).get().getJobID();
   }
 

@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flinksupervisor.Sidecar;
-import dev.flinksupervisor.config.ConfigLoader;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.FlinkProcessCluster;
 import dev.flinksupervisor.testing.FlinkProcessCluster.JobManager;
 import dev.flinksupervisor.testing.HttpTestClient;
+import dev.flinksupervisor.testing.SidecarSettings;
 import dev.flinksupervisor.testing.TestKubernetes;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.apache.flink.api.common.JobID;
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * job, and both sidecars follow without restarting, swapping roles.
  */
 class FailoverITCase {
-  private static final String TOKEN = "failover-token";
+  private static final String TOKEN = SidecarSettings.OPERATOR_TOKEN;
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   @TempDir Path workDir;
@@ -57,18 +54,10 @@ class FailoverITCase {
   }
 
   private HttpTestClient sidecarBeside(JobManager jm, String clusterId) throws Exception {
-    Map<String, String> settings = new HashMap<>();
-    settings.put(SupervisorOptions.CLUSTER_ID.key(), clusterId);
-    settings.put(SupervisorOptions.NAMESPACE.key(), kubernetes.namespace());
-    settings.put(SupervisorOptions.KUBECONFIG.key(), kubernetes.kubeconfig().toString());
-    settings.put(SupervisorOptions.HA_STORAGE_DIR.key(), flink.haStorageDir());
-    settings.put(SupervisorOptions.OWN_ADDRESS.key(), jm.ownAddress());
-    settings.put(SupervisorOptions.API_HOST.key(), "127.0.0.1");
-    settings.put(SupervisorOptions.API_PORT.key(), "0");
-    settings.put(SupervisorOptions.ADMIN_TOKEN.key(), TOKEN);
-    settings.put(SupervisorOptions.POLL_INTERVAL.key(), "200ms");
-    settings.put(SupervisorOptions.DETAILS_INTERVAL.key(), "1s");
-    Sidecar sidecar = Sidecar.start(new ConfigLoader().load(settings, Map.of()), Clock.systemUTC());
+    Sidecar sidecar =
+        SidecarSettings.forCluster(kubernetes, clusterId, flink.haStorageDir())
+            .set(SupervisorOptions.OWN_ADDRESS, jm.ownAddress())
+            .start();
     sidecars.add(sidecar);
     return new HttpTestClient(sidecar.apiPort());
   }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flinksupervisor.Sidecar;
-import dev.flinksupervisor.config.ConfigLoader;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedKubernetes;
@@ -15,13 +14,11 @@ import dev.flinksupervisor.testing.FlinkProcessCluster.JobManager;
 import dev.flinksupervisor.testing.FlinkProcessCluster.Leases;
 import dev.flinksupervisor.testing.Holds;
 import dev.flinksupervisor.testing.HttpTestClient;
+import dev.flinksupervisor.testing.SidecarSettings;
 import dev.flinksupervisor.testing.TestKubernetes;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Flink's HA data, and recovers by itself.
  */
 class ResilienceITCase {
-  private static final String TOKEN = "resilience-token";
+  private static final String TOKEN = SidecarSettings.OPERATOR_TOKEN;
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   @TempDir Path workDir;
@@ -73,18 +70,10 @@ class ResilienceITCase {
     JobManager first = flink.startJobManager();
     flink.startTaskManager();
 
-    Map<String, String> settings = new HashMap<>();
-    settings.put(SupervisorOptions.CLUSTER_ID.key(), clusterId);
-    settings.put(SupervisorOptions.NAMESPACE.key(), kubernetes.namespace());
-    settings.put(SupervisorOptions.KUBECONFIG.key(), kubernetes.kubeconfig().toString());
-    settings.put(SupervisorOptions.HA_STORAGE_DIR.key(), flink.haStorageDir());
-    settings.put(SupervisorOptions.API_HOST.key(), "127.0.0.1");
-    settings.put(SupervisorOptions.API_PORT.key(), "0");
-    settings.put(SupervisorOptions.ADMIN_TOKEN.key(), TOKEN);
-    settings.put(SupervisorOptions.POLL_INTERVAL.key(), "200ms");
-    settings.put(SupervisorOptions.DETAILS_INTERVAL.key(), "1s");
-    settings.put(SupervisorOptions.STALE_AFTER.key(), "2s");
-    sidecar = Sidecar.start(new ConfigLoader().load(settings, Map.of()), Clock.systemUTC());
+    sidecar =
+        SidecarSettings.forCluster(kubernetes, clusterId, flink.haStorageDir())
+            .set(SupervisorOptions.STALE_AFTER, "2s")
+            .start();
     HttpTestClient http = new HttpTestClient(sidecar.apiPort());
 
     try {

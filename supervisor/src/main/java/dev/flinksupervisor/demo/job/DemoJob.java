@@ -1,5 +1,6 @@
 package dev.flinksupervisor.demo.job;
 
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -20,7 +21,9 @@ import org.apache.flink.util.ParameterTool;
  * savepoint, and starts again from zero after a fresh start.
  *
  * <p>Arguments: {@code --rate} records per second (default 20), {@code --buckets} (default 4),
- * {@code --checkpoint-interval} in ms (default 2000), {@code --name} (default "demo-job").
+ * {@code --checkpoint-interval} in ms (default 2000), {@code --name} (default "demo-job"), and
+ * {@code --process-delay-ms} (default 0): a slow counter that makes the job back-pressured, so that
+ * its checkpoints and savepoints take a while, as in a busy production job.
  */
 public final class DemoJob {
   public static final String DEFAULT_NAME = "demo-job";
@@ -48,7 +51,7 @@ public final class DemoJob {
     env.fromSource(source, WatermarkStrategy.noWatermarks(), "sequence")
         .uid("sequence")
         .keyBy(value -> value % buckets, Types.LONG)
-        .process(new BucketCounter())
+        .process(new BucketCounter(params.getLong("process-delay-ms", 0L)))
         .uid(COUNTER_UID)
         .name("bucket-counter")
         .sinkTo(new DiscardingSink<>())
@@ -59,8 +62,13 @@ public final class DemoJob {
   /** Counts the numbers seen per bucket; the counts live in keyed state. */
   static final class BucketCounter extends KeyedProcessFunction<Long, Long, Long> {
     private static final long serialVersionUID = 1L;
+    private final long delayMs;
     private transient ValueState<Long> count;
     private transient long highestCount;
+
+    BucketCounter(long delayMs) {
+      this.delayMs = delayMs;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -74,6 +82,9 @@ public final class DemoJob {
       long next = current == null ? 1 : current + 1;
       count.update(next);
       highestCount = Math.max(highestCount, next);
+      if (delayMs > 0) {
+        TimeUnit.MILLISECONDS.sleep(delayMs); // the simulated cost of processing one record
+      }
       out.collect(next);
     }
   }

@@ -1,0 +1,220 @@
+package dev.flinksupervisor.savepoints;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flinksupervisor.Sidecar;
+import dev.flinksupervisor.demo.Await;
+import dev.flinksupervisor.demo.EmbeddedFlink;
+import dev.flinksupervisor.demo.KubernetesApi;
+import dev.flinksupervisor.testing.HttpTestClient;
+import dev.flinksupervisor.testing.HttpTestClient.Response;
+import dev.flinksupervisor.testing.SidecarSettings;
+import dev.flinksupervisor.testing.TestKubernetes;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders;
+import org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsMessageParameters;
+import org.apache.flink.runtime.rest.messages.job.metrics.Metric;
+import org.apache.flink.runtime.rest.messages.job.metrics.MetricsFilterParameter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Savepoints through the sidecar on a real MiniCluster with Kubernetes HA: the savepoint is on
+ * disk, a job restored from it resumes with its state, stop-with-savepoint stops the job, and a
+ * savepoint in flight when the sidecar is killed is completed by the next sidecar.
+ */
+class SavepointITCase {
+  private static final String TOKEN = SidecarSettings.OPERATOR_TOKEN;
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  private KubernetesApi kubernetes;
+  private EmbeddedFlink flink;
+  private String clusterId;
+  private Sidecar sidecar;
+
+  @BeforeEach
+  void start() throws Exception {
+    clusterId = "savepoint-it-" + UUID.randomUUID().toString().substring(0, 8);
+    kubernetes = TestKubernetes.start(dir.resolve("k8s"));
+    flink =
+        EmbeddedFlink.start(
+            EmbeddedFlink.haConfiguration(
+                clusterId, kubernetes.namespace(), kubernetes.kubeconfig(), dir.resolve("flink")),
+            4);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (sidecar != null) {
+      sidecar.close();
+    }
+    for (var job : flink.miniCluster().listJobs().get()) {
+      if (!job.getJobState().isGloballyTerminalState()) {
+        flink.cancelAndAwaitCleanup(job.getJobId(), kubernetes, PATIENCE);
+      }
+    }
+    flink.close();
+    kubernetes.close();
+  }
+
+  private SidecarSettings settings() {
+    return SidecarSettings.forCluster(
+        kubernetes, clusterId, flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH));
+  }
+
+  private static Response post(HttpTestClient http, String path, String json) {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(http.baseUrl() + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
+  private static JsonNode awaitState(HttpTestClient http, String job, String id, String state)
+      throws Exception {
+    return Await.until(
+        "savepoint " + id + " to be " + state,
+        PATIENCE,
+        () -> {
+          JsonNode r = http.get("/api/v1/jobs/" + job + "/savepoints/" + id, TOKEN).json();
+          return state.equals(r.path("state").asText()) ? r : null;
+        });
+  }
+
+  private static void awaitRunning(HttpTestClient http, String job) throws Exception {
+    Await.until(
+        "job " + job + " to run",
+        PATIENCE,
+        () ->
+            "RUNNING".equals(http.get("/api/v1/jobs/" + job, TOKEN).json().path("status").asText())
+                ? Boolean.TRUE
+                : null);
+  }
+
+  /** The example job's counter: the highest per-bucket count its keyed state has reached. */
+  private long highestCount(JobID jobId) throws Exception {
+    try (RestClusterClient<StandaloneClusterId> client =
+        new RestClusterClient<>(flink.configuration(), StandaloneClusterId.getInstance())) {
+      JobDetailsInfo details = client.getJobDetails(jobId).get();
+      var vertex =
+          details.getJobVertexInfos().stream()
+              .filter(v -> v.getName().contains("bucket-counter"))
+              .findFirst()
+              .orElseThrow();
+      JobVertexMetricsMessageParameters params = new JobVertexMetricsMessageParameters();
+      params.jobPathParameter.resolve(jobId);
+      params.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
+      params.getQueryParameters().stream()
+          .filter(MetricsFilterParameter.class::isInstance)
+          .map(MetricsFilterParameter.class::cast)
+          .findFirst()
+          .orElseThrow()
+          .resolve(List.of("0.bucket-counter.highestCount"));
+      return client
+          .sendRequest(
+              JobVertexMetricsHeaders.getInstance(), params, EmptyRequestBody.getInstance())
+          .get()
+          .getMetrics()
+          .stream()
+          .map(Metric::getValue)
+          .filter(v -> v != null)
+          .mapToLong(Long::parseLong)
+          .findFirst()
+          .orElse(0L);
+    }
+  }
+
+  private long awaitCountAbove(JobID jobId, long floor) throws Exception {
+    return Await.until(
+        "the job's highest count to pass " + floor,
+        PATIENCE,
+        () -> {
+          try {
+            long count = highestCount(jobId);
+            return count > floor ? count : null;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @Test
+  void a_savepoint_is_written_and_a_job_restored_from_it_keeps_its_state() throws Exception {
+    JobID jobId = flink.submitDemoJob("--rate", "100", "--checkpoint-interval", "1000");
+    String job = jobId.toHexString();
+    sidecar = settings().start();
+    HttpTestClient http = new HttpTestClient(sidecar.apiPort());
+    awaitRunning(http, job);
+    long countBefore = awaitCountAbove(jobId, 100);
+
+    Response triggered = post(http, "/api/v1/jobs/" + job + "/savepoints", "{}");
+    assertThat(triggered.status()).isEqualTo(202);
+    JsonNode done = awaitState(http, job, triggered.json().get("id").asText(), "COMPLETED");
+    Path savepointDir = Path.of(URI.create(done.get("path").asText()));
+    assertThat(savepointDir.resolve("_metadata")).as("the savepoint's metadata file").exists();
+
+    Response stopped =
+        post(http, "/api/v1/jobs/" + job + "/stop", "{\"savepoint\": true, \"drain\": false}");
+    assertThat(stopped.status()).isEqualTo(202);
+    JsonNode stopRecord = awaitState(http, job, stopped.json().get("id").asText(), "COMPLETED");
+    assertThat(stopRecord.get("origin").asText()).isEqualTo("STOP");
+    flink.awaitStatus(jobId, JobStatus.FINISHED, PATIENCE);
+    long countAtStop = highestCount(jobId);
+    assertThat(countAtStop).isGreaterThanOrEqualTo(countBefore);
+
+    JobID restored =
+        flink.restoreDemoJob(
+            stopRecord.get("path").asText(), "--rate", "100", "--name", "restored");
+    long countAfterRestore = awaitCountAbove(restored, 0);
+    assertThat(countAfterRestore)
+        .as("the restored job continues from the counts in the savepoint, not from zero")
+        .isGreaterThan(countAtStop);
+    assertThat(Files.list(savepointDir.getParent()).count()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void a_savepoint_in_flight_when_the_sidecar_dies_is_completed_by_the_next_one() throws Exception {
+    // A back-pressured job: its savepoint barrier waits behind buffered records for seconds.
+    JobID jobId =
+        flink.submitDemoJob(
+            "--rate", "2000", "--process-delay-ms", "5", "--checkpoint-interval", "600000");
+    String job = jobId.toHexString();
+    Sidecar first = settings().start();
+    HttpTestClient http = new HttpTestClient(first.apiPort());
+    awaitRunning(http, job);
+    awaitCountAbove(jobId, 200);
+
+    Response triggered = post(http, "/api/v1/jobs/" + job + "/savepoints", "");
+    assertThat(triggered.status()).isEqualTo(202);
+    String id = triggered.json().get("id").asText();
+    String triggerId = triggered.json().get("triggerId").asText();
+    assertThat(triggered.json().get("state").asText()).isEqualTo("IN_PROGRESS");
+    first.close(); // the sidecar dies with the savepoint in flight
+
+    sidecar = settings().start();
+    HttpTestClient next = new HttpTestClient(sidecar.apiPort());
+    JsonNode done = awaitState(next, job, id, "COMPLETED");
+
+    assertThat(done.get("triggerId").asText()).as("not triggered again").isEqualTo(triggerId);
+    assertThat(done.get("attempts").asInt()).isEqualTo(1);
+    assertThat(Path.of(URI.create(done.get("path").asText())).resolve("_metadata")).exists();
+  }
+}
