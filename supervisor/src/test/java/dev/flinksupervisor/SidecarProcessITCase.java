@@ -8,6 +8,8 @@ import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.TestKubernetes;
+import dev.flinksupervisor.util.Json;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -125,9 +127,25 @@ class SidecarProcessITCase {
         assertThat(jobs.get(0).get("name").asText()).isEqualTo("process-job");
 
         process.destroy(); // SIGTERM, as Kubernetes stops a container
-        assertThat(process.waitFor(30, TimeUnit.SECONDS))
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
             .as("the sidecar exits after SIGTERM")
             .isTrue();
+        // Before it exited, it took a savepoint of the running job and recorded the outcome.
+        try (KubernetesClient client = kubernetes.client()) {
+          String record =
+              client
+                  .configMaps()
+                  .inNamespace(kubernetes.namespace())
+                  .withName(clusterId + "-supervisor")
+                  .get()
+                  .getData()
+                  .get("savepoints.json");
+          JsonNode savepoints = Json.mapper().readTree(record).get("records");
+          assertThat(savepoints).hasSize(1);
+          assertThat(savepoints.get(0).get("origin").asText()).isEqualTo("SHUTDOWN");
+          assertThat(savepoints.get(0).get("state").asText()).isEqualTo("COMPLETED");
+          assertThat(savepoints.get(0).get("jobId").asText()).isEqualTo(jobId.toHexString());
+        }
       } catch (AssertionError | Exception e) {
         throw new AssertionError(e.getMessage() + "\nSidecar log:\n" + Files.readString(log), e);
       } finally {

@@ -57,6 +57,8 @@ class FailoverITCase {
     Sidecar sidecar =
         SidecarSettings.forCluster(kubernetes, clusterId, flink.haStorageDir())
             .set(SupervisorOptions.OWN_ADDRESS, jm.ownAddress())
+            .set(SupervisorOptions.SAVEPOINT_INTERVAL, "3s")
+            .set(SupervisorOptions.SAVEPOINT_RETAIN_COUNT, "1000")
             .start();
     sidecars.add(sidecar);
     return new HttpTestClient(sidecar.apiPort());
@@ -144,6 +146,41 @@ class FailoverITCase {
                   : null);
       assertThat(restoredCheckpointOf(jobId)).as("the job restored from a checkpoint").isNotNull();
 
+      // Scheduled savepoints went on after the failover, taken by the new active sidecar only:
+      // every savepoint on disk belongs to exactly one record, and every trigger id is unique.
+      JsonNode records =
+          Await.until(
+              "a scheduled savepoint completed after the failover",
+              PATIENCE,
+              () -> {
+                JsonNode list =
+                    standbySidecar
+                        .get("/api/v1/jobs/" + job + "/savepoints", TOKEN)
+                        .json()
+                        .get("savepoints");
+                long completedAfter =
+                    StreamSupport.stream(list.spliterator(), false)
+                        .filter(r -> r.get("state").asText().equals("COMPLETED"))
+                        .filter(
+                            r ->
+                                r.get("completedAt")
+                                        .asText()
+                                        .compareTo(roleSinceOfNewActive(standbySidecar))
+                                    > 0)
+                        .count();
+                return completedAfter >= 1 ? list : null;
+              });
+      List<JsonNode> all = StreamSupport.stream(records.spliterator(), false).toList();
+      assertThat(all.stream().map(r -> r.get("triggerId").asText()).distinct().count())
+          .isEqualTo(all.size());
+      long completed =
+          all.stream().filter(r -> r.get("state").asText().equals("COMPLETED")).count();
+      long maybeWritten =
+          all.stream().filter(r -> !r.get("state").asText().equals("FAILED")).count();
+      long onDisk = savepointDirectories();
+      assertThat(onDisk).isBetween(completed, maybeWritten);
+      assertThat(all).allSatisfy(r -> assertThat(r.get("origin").asText()).isEqualTo("SCHEDULED"));
+
       // Each sidecar recorded the leader change.
       for (HttpTestClient sidecar : List.of(besideFirst, besideSecond)) {
         JsonNode events = sidecar.get("/api/v1/events", TOKEN).json().get("events");
@@ -155,6 +192,20 @@ class FailoverITCase {
       }
     } catch (AssertionError | Exception e) {
       throw new AssertionError(e.getMessage() + "\n" + flink.logTails(), e);
+    }
+  }
+
+  private static String roleSinceOfNewActive(HttpTestClient sidecar) {
+    return cluster(sidecar).get("roleSince").asText();
+  }
+
+  private long savepointDirectories() throws java.io.IOException {
+    Path dir = workDir.resolve("flink").resolve("savepoints");
+    if (!java.nio.file.Files.exists(dir)) {
+      return 0;
+    }
+    try (var entries = java.nio.file.Files.list(dir)) {
+      return entries.filter(p -> java.nio.file.Files.exists(p.resolve("_metadata"))).count();
     }
   }
 

@@ -13,7 +13,6 @@ import dev.flinksupervisor.testing.SidecarSettings;
 import dev.flinksupervisor.testing.TestKubernetes;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -187,7 +186,23 @@ class SavepointITCase {
     assertThat(countAfterRestore)
         .as("the restored job continues from the counts in the savepoint, not from zero")
         .isGreaterThan(countAtStop);
-    assertThat(Files.list(savepointDir.getParent()).count()).isGreaterThanOrEqualTo(2);
+
+    // Disposal goes through Flink, which deletes the savepoint's files.
+    Response disposed =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        http.baseUrl()
+                            + "/api/v1/jobs/"
+                            + job
+                            + "/savepoints/"
+                            + done.get("id").asText()))
+                .header("Authorization", "Bearer " + TOKEN)
+                .DELETE()
+                .build());
+    assertThat(disposed.status()).isEqualTo(200);
+    assertThat(disposed.json().get("disposed").asBoolean()).isTrue();
+    assertThat(savepointDir).doesNotExist();
   }
 
   @Test
