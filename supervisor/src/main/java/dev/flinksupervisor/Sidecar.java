@@ -20,6 +20,8 @@ import dev.flinksupervisor.store.LedgerKeeper;
 import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.HealthPolicies;
+import dev.flinksupervisor.supervision.HealthThresholds;
 import dev.flinksupervisor.supervision.LeadershipTracker;
 import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.RolePolicy;
@@ -86,6 +88,14 @@ public final class Sidecar implements AutoCloseable {
     ClusterState state = new ClusterState();
     EventLog events = new EventLog(clock, config.get(SupervisorOptions.EVENT_CAPACITY));
     SavepointBook savepointBook = new SavepointBook();
+    HealthPolicies healthPolicies =
+        new HealthPolicies(
+            new HealthThresholds(
+                config.get(SupervisorOptions.HEALTH_RESTART_LIMIT),
+                config.get(SupervisorOptions.HEALTH_RESTART_WINDOW),
+                config.get(SupervisorOptions.HEALTH_CHECKPOINT_WINDOW),
+                config.get(SupervisorOptions.HEALTH_CHECKPOINT_FAILURE_LIMIT),
+                config.get(SupervisorOptions.HEALTH_STUCK_AFTER)));
 
     KubernetesClient kubernetes =
         KubernetesClients.create(config.getOptional(SupervisorOptions.KUBECONFIG), namespace);
@@ -95,7 +105,7 @@ public final class Sidecar implements AutoCloseable {
             new ConfigMapLedger(
                 kubernetes, namespace, clusterId, ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
             // Events go last: they are the section that sheds its oldest entries to fit.
-            List.of(savepointBook, events),
+            List.of(savepointBook, healthPolicies, events),
             () -> state.snapshot().leadership().role() == Role.ACTIVE);
     try {
       ledger.restore();
@@ -117,6 +127,7 @@ public final class Sidecar implements AutoCloseable {
           if (before != Role.ACTIVE && state.snapshot().leadership().role() == Role.ACTIVE) {
             // Take over what the previous active sidecar recorded, savepoints in flight included.
             ledger.restoreQuietly(savepointBook);
+            ledger.restoreQuietly(healthPolicies);
           }
         });
 
@@ -148,6 +159,7 @@ public final class Sidecar implements AutoCloseable {
             config.get(SupervisorOptions.DETAILS_INTERVAL),
             retainedCheckpoints,
             config.get(SupervisorOptions.RETAINED_READ_INTERVAL),
+            healthPolicies::of,
             supervisionThread);
     SavepointService savepoints =
         new SavepointService(
@@ -177,6 +189,7 @@ public final class Sidecar implements AutoCloseable {
             state,
             events,
             savepoints,
+            healthPolicies,
             clock);
 
     api.start();

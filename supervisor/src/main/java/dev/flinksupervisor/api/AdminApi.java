@@ -4,16 +4,18 @@ import dev.flinksupervisor.api.ApiModel.ClusterJson;
 import dev.flinksupervisor.api.ApiModel.EventJson;
 import dev.flinksupervisor.api.ApiModel.EventListJson;
 import dev.flinksupervisor.api.ApiModel.Freshness;
-import dev.flinksupervisor.api.ApiModel.HealthJson;
 import dev.flinksupervisor.api.ApiModel.JobDetailJson;
 import dev.flinksupervisor.api.ApiModel.JobJson;
 import dev.flinksupervisor.api.ApiModel.JobListJson;
 import dev.flinksupervisor.api.ApiModel.ReadyJson;
+import dev.flinksupervisor.api.ApiModel.UpJson;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.EventTypes;
+import dev.flinksupervisor.supervision.HealthPolicies;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Readiness;
 import dev.flinksupervisor.supervision.Severity;
@@ -21,11 +23,13 @@ import dev.flinksupervisor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -55,6 +59,7 @@ public final class AdminApi implements AutoCloseable {
   private final Clock clock;
   private final BearerTokenAuth auth;
   private final SavepointRoutes savepointRoutes;
+  private final HealthRoutes healthRoutes;
   private final Javalin app;
 
   public AdminApi(
@@ -62,13 +67,16 @@ public final class AdminApi implements AutoCloseable {
       ClusterState state,
       EventLog events,
       SavepointService savepoints,
+      HealthPolicies healthPolicies,
       Clock clock) {
     this.settings = settings;
     this.state = state;
     this.events = events;
     this.clock = clock;
     this.auth = new BearerTokenAuth(settings.tokens());
-    this.savepointRoutes = new SavepointRoutes(savepoints, state, new Access(state));
+    Access access = new Access(state);
+    this.savepointRoutes = new SavepointRoutes(savepoints, state, access);
+    this.healthRoutes = new HealthRoutes(healthPolicies, state, access);
     this.app = Javalin.create(this::configure);
   }
 
@@ -78,7 +86,7 @@ public final class AdminApi implements AutoCloseable {
     config.jetty.host = settings.host();
     config.jetty.port = settings.port();
 
-    config.routes.get("/healthz", ctx -> ctx.json(new HealthJson("UP")));
+    config.routes.get("/healthz", ctx -> ctx.json(new UpJson("UP")));
     config.routes.get("/readyz", this::readyz);
 
     config.routes.before(API + "/*", auth::check);
@@ -86,7 +94,9 @@ public final class AdminApi implements AutoCloseable {
     config.routes.get(API + "/jobs", this::jobs);
     config.routes.get(API + "/jobs/{jobId}", this::job);
     config.routes.get(API + "/events", this::events);
+    config.routes.sse(API + "/events/stream", this::eventStream);
     savepointRoutes.register(config.routes, API);
+    healthRoutes.register(config.routes, API);
     config.routes.after(API + "/*", this::audit);
 
     config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
@@ -160,22 +170,50 @@ public final class AdminApi implements AutoCloseable {
     if (view == null) {
       throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
     }
-    ctx.json(new JobDetailJson(JobJson.of(view), freshness(snapshot)));
+    Freshness freshness = freshness(snapshot);
+    ctx.json(new JobDetailJson(JobJson.of(view, freshness), freshness));
   }
 
   private void events(Context ctx) {
     String jobId = ctx.queryParam("jobId");
-    Instant since = null;
-    String sinceText = ctx.queryParam("since");
-    if (sinceText != null) {
-      try {
-        since = Instant.parse(sinceText);
-      } catch (DateTimeParseException e) {
-        throw ProblemException.badRequest(
-            "since", "'since' must be an ISO-8601 instant such as 2026-01-01T00:00:00Z.");
-      }
-    }
+    Instant since = parseSince(ctx.queryParam("since"));
     ctx.json(new EventListJson(events.query(jobId, since).stream().map(EventJson::of).toList()));
+  }
+
+  /**
+   * Server-sent events: every event as it is recorded ({@code event: <type>}, {@code id}, JSON
+   * data), after those since {@code ?since=} when given; {@code ?jobId=} narrows to one job.
+   */
+  private void eventStream(SseClient client) {
+    Context ctx = client.ctx();
+    String jobId = ctx.queryParam("jobId");
+    Instant since = parseSince(ctx.queryParam("since"));
+    client.keepAlive();
+    java.util.function.Consumer<Event> send =
+        e -> {
+          if (jobId == null || jobId.equals(e.jobId())) {
+            client.sendEvent(e.type(), Json.writeString(EventJson.of(e)), String.valueOf(e.id()));
+          }
+        };
+    events.subscribe(send);
+    client.onClose(() -> events.unsubscribe(send));
+    if (since != null) {
+      List<Event> backlog = new java.util.ArrayList<>(events.query(jobId, since));
+      java.util.Collections.reverse(backlog);
+      backlog.forEach(send);
+    }
+  }
+
+  private static Instant parseSince(String sinceText) {
+    if (sinceText == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(sinceText);
+    } catch (DateTimeParseException e) {
+      throw ProblemException.badRequest(
+          "since", "'since' must be an ISO-8601 instant such as 2026-01-01T00:00:00Z.");
+    }
   }
 
   /** One structured log line and one event for every mutating call, whatever its outcome. */

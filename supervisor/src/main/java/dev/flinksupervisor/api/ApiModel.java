@@ -4,15 +4,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.ClusterOverview;
+import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.Event;
+import dev.flinksupervisor.supervision.Health;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Leadership;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** The JSON shapes of the admin API, kept apart from the domain so the contract is explicit. */
 final class ApiModel {
@@ -88,6 +91,27 @@ final class ApiModel {
     }
   }
 
+  record ReasonJson(String code, String verdict, String message) {}
+
+  record HealthJson(String verdict, List<ReasonJson> reasons) {
+    static HealthJson of(Health h) {
+      return new HealthJson(
+          h.verdict().name(),
+          h.reasons().stream()
+              .map(r -> new ReasonJson(r.code(), r.verdict().name(), r.message()))
+              .toList());
+    }
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record FailureJson(
+      Instant time, String exception, String rootCause, String task, Map<String, String> labels) {
+    static FailureJson of(FailureCause f) {
+      return new FailureJson(
+          Instant.ofEpochMilli(f.timestamp()), f.exception(), f.rootCause(), f.task(), f.labels());
+    }
+  }
+
   /** One job; {@code restarts} is null until the JobManager has reported it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record JobJson(
@@ -99,9 +123,12 @@ final class ApiModel {
       long durationMs,
       Long restarts,
       CheckpointJson lastCheckpoint,
-      RestorableJson restorable) {
+      RestorableJson restorable,
+      HealthJson health,
+      FailureJson lastFailure) {
 
-    static JobJson of(JobView view) {
+    /** The job as last known; its health is UNKNOWN while the served state is stale. */
+    static JobJson of(JobView view, Freshness freshness) {
       JobSummary s = view.summary();
       long restarts = view.restarts();
       return new JobJson(
@@ -113,7 +140,12 @@ final class ApiModel {
           s.duration(),
           restarts < 0 ? null : restarts,
           view.lastCheckpoint().map(CheckpointJson::of).orElse(null),
-          view.restorable().map(RestorableJson::of).orElse(null));
+          view.restorable().map(RestorableJson::of).orElse(null),
+          HealthJson.of(
+              freshness.stale() && freshness.ageMs() != null
+                  ? view.health().stale(freshness.ageMs())
+                  : view.health()),
+          view.failure().map(FailureJson::of).orElse(null));
     }
   }
 
@@ -125,7 +157,7 @@ final class ApiModel {
                   Comparator.comparingLong((JobView v) -> v.summary().startTime())
                       .reversed()
                       .thenComparing(JobView::id))
-              .map(JobJson::of)
+              .map(v -> JobJson.of(v, freshness))
               .toList();
       return new JobListJson(jobs, freshness);
     }
@@ -158,7 +190,7 @@ final class ApiModel {
 
   record EventListJson(List<EventJson> events) {}
 
-  record HealthJson(String status) {}
+  record UpJson(String status) {}
 
   record ReadyJson(boolean ready, String reason) {}
 }

@@ -129,6 +129,49 @@ public final class SupervisorOptions {
           "With no successful poll for this long, the state served is marked stale and /readyz"
               + " answers 503.");
 
+  // --- Health ---
+
+  public static final ConfigOption<Integer> HEALTH_RESTART_LIMIT =
+      option(
+          "health.restart-limit",
+          "number",
+          Values::nonNegativeInt,
+          3,
+          "More restarts than this within health.restart-window is a restart loop (UNHEALTHY).");
+
+  public static final ConfigOption<Duration> HEALTH_RESTART_WINDOW =
+      option(
+          "health.restart-window",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMinutes(10),
+          "The window in which restarts are counted.");
+
+  public static final ConfigOption<Duration> HEALTH_CHECKPOINT_WINDOW =
+      option(
+          "health.checkpoint-window",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMinutes(10),
+          "A checkpointing job with no completed checkpoint for this long is DEGRADED.");
+
+  public static final ConfigOption<Integer> HEALTH_CHECKPOINT_FAILURE_LIMIT =
+      option(
+          "health.checkpoint-failure-limit",
+          "number",
+          Values::positiveInt,
+          3,
+          "This many failed checkpoints since the last completed one is DEGRADED.");
+
+  public static final ConfigOption<Duration> HEALTH_STUCK_AFTER =
+      option(
+          "health.stuck-after",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMinutes(5),
+          "A job in CREATED, INITIALIZING, RESTARTING, FAILING, CANCELLING or RECONCILING for this"
+              + " long is UNHEALTHY.");
+
   // --- Savepoints ---
 
   public static final ConfigOption<Duration> SAVEPOINT_INTERVAL =
@@ -283,6 +326,11 @@ public final class SupervisorOptions {
           RETAINED_READ_INTERVAL,
           STALE_AFTER,
           EVENT_CAPACITY,
+          HEALTH_RESTART_LIMIT,
+          HEALTH_RESTART_WINDOW,
+          HEALTH_CHECKPOINT_WINDOW,
+          HEALTH_CHECKPOINT_FAILURE_LIMIT,
+          HEALTH_STUCK_AFTER,
           SAVEPOINT_INTERVAL,
           SAVEPOINT_CRON,
           SAVEPOINT_BLACKOUT,

@@ -49,6 +49,14 @@ public final class Values {
     return value;
   }
 
+  public static int nonNegativeInt(String raw) {
+    int value = integer(raw);
+    if (value < 0) {
+      throw new IllegalArgumentException("expected a whole number of at least 0");
+    }
+    return value;
+  }
+
   private static int integer(String raw) {
     try {
       return Integer.parseInt(raw);

@@ -1,6 +1,7 @@
 package dev.flinksupervisor.flink;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,4 +19,7 @@ public interface FlinkGateway {
 
   /** Restarts and checkpoint progress of one job. */
   CompletableFuture<JobProgress> progress(String jobId);
+
+  /** The newest entry of the job's exception history, if it has one. */
+  CompletableFuture<Optional<FailureCause>> latestFailure(String jobId);
 }

@@ -9,10 +9,18 @@ import java.util.Optional;
  *     reported it yet
  * @param lastCheckpoint the latest completed checkpoint or savepoint, if any
  * @param lastSavepoint the latest completed savepoint the JobManager knows of, if any
- * @param failedCheckpoints how many checkpoints failed since the job started
+ * @param triggeredCheckpoints how many checkpoints were triggered since the job (re)started
+ * @param failedCheckpoints how many checkpoints failed since the job (re)started
  */
 public record JobProgress(
     long restarts,
     Optional<CheckpointInfo> lastCheckpoint,
     Optional<CheckpointInfo> lastSavepoint,
-    long failedCheckpoints) {}
+    long triggeredCheckpoints,
+    long failedCheckpoints) {
+
+  /** Whether the job checkpoints at all: it triggered at least one checkpoint. */
+  public boolean checkpointing() {
+    return triggeredCheckpoints > 0;
+  }
+}

@@ -11,11 +11,13 @@ import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.runtime.messages.webmonitor.JobDetails;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.JobExceptionsHeaders;
 import org.apache.flink.runtime.rest.messages.JobMessageParameters;
 import org.apache.flink.runtime.rest.messages.JobsOverviewHeaders;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
 import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
+import org.apache.flink.runtime.rest.messages.job.JobExceptionsMessageParameters;
 import org.apache.flink.runtime.rest.messages.job.metrics.JobMetricsHeaders;
 import org.apache.flink.runtime.rest.messages.job.metrics.JobMetricsMessageParameters;
 import org.apache.flink.runtime.rest.messages.job.metrics.Metric;
@@ -71,7 +73,29 @@ public final class RestFlinkGateway implements FlinkGateway {
                     numRestarts,
                     latestCompleted(stats),
                     latestSavepoint(stats),
+                    stats.getCounts().getTotalNumberCheckpoints(),
                     stats.getCounts().getNumberFailedCheckpoints())));
+  }
+
+  @Override
+  public CompletableFuture<Optional<FailureCause>> latestFailure(String jobId) {
+    JobExceptionsMessageParameters params = new JobExceptionsMessageParameters();
+    params.jobPathParameter.resolve(JobID.fromHexString(jobId));
+    return bounded(
+        client
+            .sendRequest(JobExceptionsHeaders.getInstance(), params, EmptyRequestBody.getInstance())
+            .thenApply(
+                info ->
+                    info.getExceptionHistory().getEntries().stream()
+                        .max(java.util.Comparator.comparingLong(e -> e.getTimestamp()))
+                        .map(
+                            e ->
+                                FailureCause.fromStackTrace(
+                                    e.getTimestamp(),
+                                    e.getExceptionName(),
+                                    e.getStacktrace(),
+                                    e.getTaskName(),
+                                    e.getFailureLabels()))));
   }
 
   private CompletableFuture<CheckpointingStatistics> checkpoints(JobID id) {

@@ -72,7 +72,12 @@ public final class EventLog implements LedgerSection {
       version++;
     }
     for (Consumer<Event> listener : listeners) {
-      listener.accept(recorded);
+      try {
+        listener.accept(recorded);
+      } catch (RuntimeException e) {
+        // A listener (an event stream client that went away) never stops the recording.
+        listeners.remove(listener);
+      }
     }
     return recorded;
   }
@@ -141,5 +146,9 @@ public final class EventLog implements LedgerSection {
   /** Called with every recorded event, new or folded, after it is stored. */
   public void subscribe(Consumer<Event> listener) {
     listeners.add(listener);
+  }
+
+  public void unsubscribe(Consumer<Event> listener) {
+    listeners.remove(listener);
   }
 }

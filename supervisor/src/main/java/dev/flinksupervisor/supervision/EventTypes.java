@@ -13,4 +13,5 @@ public final class EventTypes {
   public static final String JOBMANAGER_UNREACHABLE = "JOBMANAGER_UNREACHABLE";
   public static final String JOBMANAGER_REACHABLE = "JOBMANAGER_REACHABLE";
   public static final String ADMIN_ACTION = "ADMIN_ACTION";
+  public static final String HEALTH_CHANGED = "HEALTH_CHANGED";
 }

@@ -1,8 +1,10 @@
 package dev.flinksupervisor.supervision;
 
 import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -14,13 +16,19 @@ import java.util.Optional;
  * @param retained the newest checkpoint in Flink's HA ConfigMap, read while the JobManager did not
  *     answer
  * @param retainedAt when {@code retained} was read; {@code null} if never
+ * @param history what health remembers between cycles
+ * @param failure the newest entry of the job's exception history
+ * @param health the verdict of the last cycle
  */
 public record JobView(
     JobSummary summary,
     Optional<JobProgress> progress,
     Instant progressAt,
     Optional<CheckpointInfo> retained,
-    Instant retainedAt) {
+    Instant retainedAt,
+    JobHistory history,
+    Optional<FailureCause> failure,
+    Health health) {
 
   /** Where a restorable pointer was learnt. */
   public enum Source {
@@ -34,7 +42,15 @@ public record JobView(
   public record Restorable(CheckpointInfo checkpoint, Source source) {}
 
   public static JobView firstSeen(JobSummary summary) {
-    return new JobView(summary, Optional.empty(), null, Optional.empty(), null);
+    return new JobView(
+        summary,
+        Optional.empty(),
+        null,
+        Optional.empty(),
+        null,
+        JobHistory.EMPTY,
+        Optional.empty(),
+        Health.UNKNOWN_YET);
   }
 
   public String id() {
@@ -42,15 +58,36 @@ public record JobView(
   }
 
   public JobView withSummary(JobSummary next) {
-    return new JobView(next, progress, progressAt, retained, retainedAt);
+    return new JobView(next, progress, progressAt, retained, retainedAt, history, failure, health);
+  }
+
+  /** New progress, and what health remembers of it ({@code keep}: the longest window). */
+  public JobView withProgress(JobProgress next, Instant at, Duration keep) {
+    return new JobView(
+        summary,
+        Optional.of(next),
+        at,
+        retained,
+        retainedAt,
+        history.observe(next, at, keep),
+        failure,
+        health);
   }
 
   public JobView withProgress(JobProgress next, Instant at) {
-    return new JobView(summary, Optional.of(next), at, retained, retainedAt);
+    return withProgress(next, at, Duration.ofHours(1));
   }
 
   public JobView withRetained(Optional<CheckpointInfo> next, Instant at) {
-    return new JobView(summary, progress, progressAt, next, at);
+    return new JobView(summary, progress, progressAt, next, at, history, failure, health);
+  }
+
+  public JobView withFailure(Optional<FailureCause> next) {
+    return new JobView(summary, progress, progressAt, retained, retainedAt, history, next, health);
+  }
+
+  public JobView withHealth(Health next) {
+    return new JobView(summary, progress, progressAt, retained, retainedAt, history, failure, next);
   }
 
   /** Restarts as Flink's {@code numRestarts} reports them, or -1 while unknown. */

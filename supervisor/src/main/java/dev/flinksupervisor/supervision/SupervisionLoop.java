@@ -2,6 +2,7 @@ package dev.flinksupervisor.supervision;
 
 import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.ClusterOverview;
+import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.FlinkGateway;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
@@ -9,16 +10,19 @@ import dev.flinksupervisor.flink.RetainedCheckpoints;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,8 @@ import org.slf4j.MDC;
  */
 public final class SupervisionLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SupervisionLoop.class);
+  private static final Set<JobStatus> FAILURE_STATES =
+      EnumSet.of(JobStatus.FAILING, JobStatus.FAILED, JobStatus.RESTARTING);
 
   private final FlinkGateway gateway;
   private final ClusterState state;
@@ -43,6 +49,7 @@ public final class SupervisionLoop implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final RetainedCheckpoints retainedCheckpoints;
   private final Duration retainedReadInterval;
+  private final Function<String, HealthThresholds> thresholds;
   private ScheduledFuture<?> next;
   private Instant retainedReadAt;
   private boolean running;
@@ -58,6 +65,7 @@ public final class SupervisionLoop implements AutoCloseable {
       Duration detailsInterval,
       RetainedCheckpoints retainedCheckpoints,
       Duration retainedReadInterval,
+      Function<String, HealthThresholds> thresholds,
       ScheduledExecutorService executor) {
     this.gateway = gateway;
     this.state = state;
@@ -68,6 +76,7 @@ public final class SupervisionLoop implements AutoCloseable {
     this.refreshPolicy = new RefreshPolicy(detailsInterval);
     this.retainedCheckpoints = retainedCheckpoints;
     this.retainedReadInterval = retainedReadInterval;
+    this.thresholds = thresholds;
     this.executor = executor;
   }
 
@@ -147,17 +156,89 @@ public final class SupervisionLoop implements AutoCloseable {
       String jobId = refresh.getKey();
       try {
         JobProgress progress = refresh.getValue().join();
-        next.computeIfPresent(jobId, (id, view) -> view.withProgress(progress, clock.instant()));
+        Duration keep = thresholds.apply(jobId).restartWindow();
+        next.computeIfPresent(
+            jobId, (id, view) -> view.withProgress(progress, clock.instant(), keep));
       } catch (CompletionException e) {
-        MDC.put("jobId", jobId);
-        try {
-          LOG.debug("Refreshing job {} failed: {}", jobId, describe(e.getCause()));
-        } finally {
-          MDC.remove("jobId");
-        }
+        logForJob(jobId, "Refreshing job {} failed: {}", describe(e.getCause()));
       }
     }
+    readFailures(known, next);
+    for (Map.Entry<String, JobView> entry : next.entrySet()) {
+      JobView view = entry.getValue();
+      Health health =
+          HealthEvaluator.evaluate(
+              view.summary(),
+              view.progress(),
+              view.history(),
+              view.failure(),
+              thresholds.apply(view.id()),
+              now);
+      JobView previous = known.get(view.id());
+      Verdict before = previous == null ? Verdict.HEALTHY : previous.health().verdict();
+      if (before != health.verdict()
+          && !(previous == null && health.verdict() == Verdict.HEALTHY)) {
+        recordHealth(view, health);
+      }
+      entry.setValue(view.withHealth(health));
+    }
     state.update(s -> s.withJobs(next, now));
+  }
+
+  /**
+   * Reads the exception history of jobs that just started failing or restarted since the last read,
+   * in parallel; the newest entry becomes the job's failure cause.
+   */
+  private void readFailures(Map<String, JobView> known, Map<String, JobView> next) {
+    Map<String, CompletableFuture<Optional<FailureCause>>> reads = new HashMap<>();
+    for (JobView view : next.values()) {
+      JobView previous = known.get(view.id());
+      boolean enteredFailure =
+          FAILURE_STATES.contains(view.summary().status())
+              && (previous == null || previous.summary().status() != view.summary().status());
+      boolean restarted =
+          previous != null && view.restarts() > previous.restarts() && previous.restarts() >= 0;
+      if (enteredFailure || restarted) {
+        reads.put(view.id(), gateway.latestFailure(view.id()));
+      }
+    }
+    for (Map.Entry<String, CompletableFuture<Optional<FailureCause>>> read : reads.entrySet()) {
+      try {
+        Optional<FailureCause> failure = read.getValue().join();
+        if (failure.isPresent()) {
+          next.computeIfPresent(read.getKey(), (id, view) -> view.withFailure(failure));
+        }
+      } catch (CompletionException e) {
+        logForJob(
+            read.getKey(), "Reading the exceptions of job {} failed: {}", describe(e.getCause()));
+      }
+    }
+  }
+
+  private void recordHealth(JobView view, Health health) {
+    String reasons =
+        health.reasons().isEmpty()
+            ? ""
+            : ": "
+                + String.join(" ", health.reasons().stream().map(Health.Reason::message).toList());
+    events.record(
+        EventTypes.HEALTH_CHANGED,
+        switch (health.verdict()) {
+          case UNHEALTHY -> Severity.ERROR;
+          case DEGRADED -> Severity.WARNING;
+          default -> Severity.INFO;
+        },
+        view.id(),
+        "Job '" + view.summary().name() + "' is " + health.verdict() + reasons);
+  }
+
+  private static void logForJob(String jobId, String message, String detail) {
+    MDC.put("jobId", jobId);
+    try {
+      LOG.debug(message, jobId, detail);
+    } finally {
+      MDC.remove("jobId");
+    }
   }
 
   private void pollFailed(String reason) {

@@ -1,5 +1,6 @@
 package dev.flinksupervisor.util;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,6 +15,15 @@ public final class Json {
   /** A shared, thread-safe mapper; do not reconfigure it. */
   public static ObjectMapper mapper() {
     return MAPPER;
+  }
+
+  /** {@code value} as JSON text; for values that are always serializable. */
+  public static String writeString(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Not serializable as JSON: " + value.getClass(), e);
+    }
   }
 
   public static ObjectMapper newMapper() {

@@ -18,6 +18,8 @@ import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.HealthPolicies;
+import dev.flinksupervisor.supervision.HealthThresholds;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Leadership;
 import dev.flinksupervisor.supervision.Role;
@@ -83,6 +85,13 @@ class AdminApiTest {
                 state,
                 events,
                 savepoints,
+                new HealthPolicies(
+                    new HealthThresholds(
+                        3,
+                        Duration.ofMinutes(10),
+                        Duration.ofMinutes(10),
+                        3,
+                        Duration.ofMinutes(5))),
                 clock)
             .start();
     http = new HttpTestClient(api.port());
@@ -102,6 +111,7 @@ class AdminApiTest {
                     2,
                     Optional.of(new CheckpointInfo(7, 4000, false, "file:/cp/chk-7")),
                     Optional.empty(),
+                    7,
                     0),
                 T0);
     state.update(

@@ -76,7 +76,8 @@ class SavepointServiceTest {
     JobSummary summary = new JobSummary(JOB, "orders", status, 1, -1, 1, 1);
     JobView view =
         JobView.firstSeen(summary)
-            .withProgress(new JobProgress(0, Optional.empty(), lastSavepoint, 0), clock.instant());
+            .withProgress(
+                new JobProgress(0, Optional.empty(), lastSavepoint, 0, 0), clock.instant());
     cluster.update(s -> s.withJobs(Map.of(JOB, view), clock.instant()));
   }
 

@@ -22,7 +22,7 @@ class RefreshPolicyTest {
 
   private static JobView refreshedAt(JobSummary summary, Instant at) {
     return JobView.firstSeen(summary)
-        .withProgress(new JobProgress(0, Optional.empty(), Optional.empty(), 0), at);
+        .withProgress(new JobProgress(0, Optional.empty(), Optional.empty(), 0, 0), at);
   }
 
   @Test

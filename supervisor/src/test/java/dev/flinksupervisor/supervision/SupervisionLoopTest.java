@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.RetainedCheckpoints;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.Test;
 
 class SupervisionLoopTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final HealthThresholds THRESHOLDS =
+      new HealthThresholds(
+          1, Duration.ofMinutes(10), Duration.ofMinutes(10), 3, Duration.ofMinutes(5));
 
   private final FakeFlinkGateway gateway = new FakeFlinkGateway();
   private final ClusterState state = new ClusterState();
@@ -51,6 +55,7 @@ class SupervisionLoopTest {
         Duration.ofSeconds(5),
         retained,
         Duration.ofSeconds(30),
+        jobId -> THRESHOLDS,
         executor);
   }
 
@@ -71,7 +76,7 @@ class SupervisionLoopTest {
     gateway.progress =
         id ->
             CompletableFuture.completedFuture(
-                new JobProgress(3, Optional.of(checkpoint), Optional.empty(), 0));
+                new JobProgress(3, Optional.of(checkpoint), Optional.empty(), 7, 0));
 
     loop.cycle();
 
@@ -91,7 +96,7 @@ class SupervisionLoopTest {
             id.equals("bad")
                 ? CompletableFuture.failedFuture(new ConnectException("refused"))
                 : CompletableFuture.completedFuture(
-                    new JobProgress(1, Optional.empty(), Optional.empty(), 0));
+                    new JobProgress(1, Optional.empty(), Optional.empty(), 0, 0));
 
     loop.cycle();
 
@@ -146,6 +151,7 @@ class SupervisionLoopTest {
     loop.cycle();
 
     assertThat(events.query(null, null))
+        .filteredOn(e -> !e.type().equals(EventTypes.HEALTH_CHANGED))
         .extracting(Event::type, Event::severity, Event::message)
         .containsExactly(
             tuple(
@@ -175,7 +181,7 @@ class SupervisionLoopTest {
     gateway.progress =
         id ->
             CompletableFuture.completedFuture(
-                new JobProgress(0, Optional.of(viaRest), Optional.empty(), 0));
+                new JobProgress(0, Optional.of(viaRest), Optional.empty(), 7, 0));
     loop.cycle();
     assertThat(state.snapshot().jobs().get("a").restorable().orElseThrow().source())
         .isEqualTo(JobView.Source.JOBMANAGER);
@@ -197,6 +203,47 @@ class SupervisionLoopTest {
     clock.advance(Duration.ofSeconds(20));
     loop.cycle();
     assertThat(retainedReads).hasValue(2);
+  }
+
+  @Test
+  void a_restart_loop_makes_the_job_unhealthy_with_its_failure_cause() {
+    long[] restarts = {0};
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1));
+    gateway.progress =
+        id ->
+            CompletableFuture.completedFuture(
+                new JobProgress(restarts[0], Optional.empty(), Optional.empty(), 0, 0));
+    gateway.latestFailure =
+        id ->
+            CompletableFuture.completedFuture(
+                Optional.of(
+                    FailureCause.fromStackTrace(
+                        1000,
+                        "java.lang.IllegalStateException",
+                        "java.lang.IllegalStateException: boom\n\tat x.y(Z.java:1)\nCaused by: java.io.IOException: disk",
+                        "counter (1/1)",
+                        Map.of("type", "USER"))));
+    loop.cycle();
+    assertThat(state.snapshot().jobs().get("a").health().verdict()).isEqualTo(Verdict.HEALTHY);
+
+    for (int i = 1; i <= 2; i++) {
+      restarts[0] = i;
+      clock.advance(Duration.ofSeconds(5));
+      gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1 + restarts[0]));
+      loop.cycle();
+    }
+
+    JobView a = state.snapshot().jobs().get("a");
+    assertThat(a.health().verdict()).isEqualTo(Verdict.UNHEALTHY);
+    assertThat(a.health().reasons())
+        .extracting(Health.Reason::code)
+        .containsExactly("RESTART_LOOP");
+    assertThat(a.health().reasons().get(0).message())
+        .contains("restarted 2 times")
+        .contains("java.lang.IllegalStateException: boom")
+        .contains("root cause: java.io.IOException: disk");
+    assertThat(a.failure()).isPresent();
+    assertThat(events.query("a", null)).extracting(Event::type).contains(EventTypes.HEALTH_CHANGED);
   }
 
   @Test

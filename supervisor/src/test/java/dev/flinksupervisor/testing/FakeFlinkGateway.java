@@ -1,6 +1,7 @@
 package dev.flinksupervisor.testing;
 
 import dev.flinksupervisor.flink.ClusterOverview;
+import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.FlinkGateway;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
@@ -20,7 +21,10 @@ public final class FakeFlinkGateway implements FlinkGateway {
   public volatile Function<String, CompletableFuture<JobProgress>> progress =
       id ->
           CompletableFuture.completedFuture(
-              new JobProgress(0, Optional.empty(), Optional.empty(), 0));
+              new JobProgress(0, Optional.empty(), Optional.empty(), 0, 0));
+
+  public volatile Function<String, CompletableFuture<Optional<FailureCause>>> latestFailure =
+      id -> CompletableFuture.completedFuture(Optional.empty());
 
   public final AtomicInteger progressCalls = new AtomicInteger();
 
@@ -38,6 +42,11 @@ public final class FakeFlinkGateway implements FlinkGateway {
   public CompletableFuture<JobProgress> progress(String jobId) {
     progressCalls.incrementAndGet();
     return progress.apply(jobId);
+  }
+
+  @Override
+  public CompletableFuture<Optional<FailureCause>> latestFailure(String jobId) {
+    return latestFailure.apply(jobId);
   }
 
   public static CompletableFuture<List<JobSummary>> jobsOf(JobSummary... summaries) {

@@ -1,0 +1,120 @@
+package dev.flinksupervisor.supervision;
+
+import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.FailureCause;
+import dev.flinksupervisor.flink.JobProgress;
+import dev.flinksupervisor.flink.JobSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.api.common.JobStatus;
+
+/** Pure: a job's health from what the sidecar knows of it, its thresholds, and the time. */
+public final class HealthEvaluator {
+  private static final Set<JobStatus> TRANSITIONAL =
+      EnumSet.of(
+          JobStatus.CREATED,
+          JobStatus.INITIALIZING,
+          JobStatus.RESTARTING,
+          JobStatus.FAILING,
+          JobStatus.CANCELLING,
+          JobStatus.RECONCILING);
+
+  private HealthEvaluator() {}
+
+  public static Health evaluate(
+      JobSummary summary,
+      Optional<JobProgress> progress,
+      JobHistory history,
+      Optional<FailureCause> failure,
+      HealthThresholds t,
+      Instant now) {
+    List<Health.Reason> reasons = new ArrayList<>();
+    JobStatus status = summary.status();
+    String cause = failure.map(f -> " Last failure: " + f.summary() + ".").orElse("");
+
+    if (status == JobStatus.FAILED) {
+      reasons.add(
+          new Health.Reason(
+              "JOB_FAILED",
+              Verdict.UNHEALTHY,
+              "The job FAILED and will not restart by itself." + cause));
+    }
+    if (TRANSITIONAL.contains(status) && summary.lastModification() > 0) {
+      Duration in = Duration.between(Instant.ofEpochMilli(summary.lastModification()), now);
+      if (in.compareTo(t.stuckAfter()) >= 0) {
+        reasons.add(
+            new Health.Reason(
+                "STUCK_" + status.name(),
+                Verdict.UNHEALTHY,
+                "The job has been "
+                    + status
+                    + " for "
+                    + minutes(in)
+                    + ", longer than "
+                    + minutes(t.stuckAfter())
+                    + "."
+                    + cause));
+      } else if (status == JobStatus.RESTARTING || status == JobStatus.FAILING) {
+        reasons.add(
+            new Health.Reason(
+                status.name(), Verdict.DEGRADED, "The job is " + status + "." + cause));
+      }
+    }
+    long restarts = history.restartsWithin(t.restartWindow(), now);
+    if (restarts > t.restartLimit()) {
+      reasons.add(
+          new Health.Reason(
+              "RESTART_LOOP",
+              Verdict.UNHEALTHY,
+              "The job restarted "
+                  + restarts
+                  + " times in the last "
+                  + minutes(t.restartWindow())
+                  + " (limit "
+                  + t.restartLimit()
+                  + ")."
+                  + cause));
+    }
+    if (status == JobStatus.RUNNING && progress.isPresent() && progress.get().checkpointing()) {
+      JobProgress p = progress.get();
+      Instant running = Instant.ofEpochMilli(summary.lastModification());
+      Optional<Instant> lastCompleted =
+          p.lastCheckpoint().map(CheckpointInfo::completedAt).map(Instant::ofEpochMilli);
+      Instant since = lastCompleted.filter(c -> c.isAfter(running)).orElse(running);
+      Duration without = Duration.between(since, now);
+      if (without.compareTo(t.checkpointWindow()) >= 0) {
+        reasons.add(
+            new Health.Reason(
+                "NO_CHECKPOINT_PROGRESS",
+                Verdict.DEGRADED,
+                "No checkpoint completed for "
+                    + minutes(without)
+                    + " (window "
+                    + minutes(t.checkpointWindow())
+                    + ")."));
+      }
+      long failedInRow = history.failuresSinceLastCheckpoint(p);
+      if (failedInRow >= t.checkpointFailureLimit()) {
+        reasons.add(
+            new Health.Reason(
+                "CHECKPOINT_FAILURES",
+                Verdict.DEGRADED,
+                failedInRow
+                    + " checkpoints failed since the last completed one (limit "
+                    + t.checkpointFailureLimit()
+                    + ")."));
+      }
+    }
+    return Health.of(reasons);
+  }
+
+  private static String minutes(Duration d) {
+    long seconds = d.toSeconds();
+    return seconds < 120 ? seconds + " s" : seconds / 60 + " min";
+  }
+}
