@@ -94,6 +94,19 @@ public final class AdminApi implements AutoCloseable {
     config.routes.get(API + "/jobs", this::jobs);
     config.routes.get(API + "/jobs/{jobId}", this::job);
     config.routes.get(API + "/events", this::events);
+    config.routes.before(
+        API + "/events/stream",
+        ctx -> {
+          String accept = ctx.header("Accept");
+          if (accept == null || !accept.contains("text/event-stream")) {
+            throw new ProblemException(
+                Problem.of(
+                    406,
+                    "not-acceptable",
+                    "Not acceptable",
+                    "The event stream is server-sent events: send 'Accept: text/event-stream'."));
+          }
+        });
     config.routes.sse(API + "/events/stream", this::eventStream);
     savepointRoutes.register(config.routes, API);
     healthRoutes.register(config.routes, API);

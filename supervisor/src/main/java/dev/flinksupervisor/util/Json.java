@@ -30,6 +30,7 @@ public final class Json {
     return new ObjectMapper()
         .registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 }

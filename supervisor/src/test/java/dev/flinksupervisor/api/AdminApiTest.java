@@ -357,6 +357,42 @@ class AdminApiTest {
   }
 
   @Test
+  void the_event_stream_needs_the_event_stream_media_type() {
+    assertProblem(http.get("/api/v1/events/stream", TOKEN), 406);
+  }
+
+  @Test
+  void health_thresholds_are_per_job_over_the_default_and_validated() {
+    knowOneRunningJob();
+    String path = "/api/v1/jobs/" + JOB + "/health-thresholds";
+    assertThat(http.get(path, VIEWER).json().get("restartLimit").asInt()).isEqualTo(3);
+
+    Response invalid =
+        http.send(
+            HttpRequest.newBuilder(URI.create(http.baseUrl() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"restartLimit\": -1}"))
+                .build());
+    assertProblem(invalid, 422);
+    Response set =
+        http.send(
+            HttpRequest.newBuilder(URI.create(http.baseUrl() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"restartLimit\": 10, \"stuckAfter\": \"PT2M\"}"))
+                .build());
+
+    assertThat(set.status()).isEqualTo(200);
+    JsonNode now = http.get(path, VIEWER).json();
+    assertThat(now.get("restartLimit").asInt()).isEqualTo(10);
+    assertThat(now.get("stuckAfter").asText()).isEqualTo("PT2M");
+    assertThat(now.get("checkpointFailureLimit").asInt()).isEqualTo(3);
+  }
+
+  @Test
   void unknown_job_and_unknown_path_are_404_problems() {
     knowOneRunningJob();
 

@@ -7,6 +7,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -41,6 +43,11 @@ public final class DemoJob {
   /** Adds the job's pipeline to {@code env}, configured from {@code params}. */
   public static void define(StreamExecutionEnvironment env, ParameterTool params) {
     env.enableCheckpointing(params.getLong("checkpoint-interval", 2000L));
+    if (params.has("restart-strategy")) {
+      Configuration restart = new Configuration();
+      restart.set(RestartStrategyOptions.RESTART_STRATEGY, params.get("restart-strategy"));
+      env.configure(restart);
+    }
     int buckets = params.getInt("buckets", 4);
     double rate = params.getDouble("rate", 20.0);
 
@@ -51,7 +58,9 @@ public final class DemoJob {
     env.fromSource(source, WatermarkStrategy.noWatermarks(), "sequence")
         .uid("sequence")
         .keyBy(value -> value % buckets, Types.LONG)
-        .process(new BucketCounter(params.getLong("process-delay-ms", 0L)))
+        .process(
+            new BucketCounter(
+                params.getLong("process-delay-ms", 0L), params.getLong("fail-every", 0L)))
         .uid(COUNTER_UID)
         .name("bucket-counter")
         .sinkTo(new DiscardingSink<>())
@@ -63,11 +72,13 @@ public final class DemoJob {
   static final class BucketCounter extends KeyedProcessFunction<Long, Long, Long> {
     private static final long serialVersionUID = 1L;
     private final long delayMs;
+    private final long failEvery;
     private transient ValueState<Long> count;
     private transient long highestCount;
 
-    BucketCounter(long delayMs) {
+    BucketCounter(long delayMs, long failEvery) {
       this.delayMs = delayMs;
+      this.failEvery = failEvery;
     }
 
     @Override
@@ -80,6 +91,10 @@ public final class DemoJob {
     public void processElement(Long value, Context ctx, Collector<Long> out) throws Exception {
       Long current = count.value();
       long next = current == null ? 1 : current + 1;
+      if (failEvery > 0 && next % failEvery == 0) {
+        throw new IllegalStateException(
+            "Simulated failure: bucket " + ctx.getCurrentKey() + " reached " + next);
+      }
       count.update(next);
       highestCount = Math.max(highestCount, next);
       if (delayMs > 0) {
