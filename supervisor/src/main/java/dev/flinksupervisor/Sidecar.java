@@ -8,7 +8,10 @@ import dev.flinksupervisor.flink.FlinkClients;
 import dev.flinksupervisor.flink.KubernetesHaRetainedCheckpoints;
 import dev.flinksupervisor.flink.LeaderWatch;
 import dev.flinksupervisor.flink.RestFlinkGateway;
+import dev.flinksupervisor.flink.RestFlinkJobs;
 import dev.flinksupervisor.flink.RestFlinkSavepoints;
+import dev.flinksupervisor.jobs.JobService;
+import dev.flinksupervisor.jobs.OwnedJobs;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
@@ -27,6 +30,7 @@ import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.RolePolicy;
 import dev.flinksupervisor.supervision.SupervisionLoop;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +38,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
@@ -88,6 +94,7 @@ public final class Sidecar implements AutoCloseable {
     ClusterState state = new ClusterState();
     EventLog events = new EventLog(clock, config.get(SupervisorOptions.EVENT_CAPACITY));
     SavepointBook savepointBook = new SavepointBook();
+    OwnedJobs ownedJobs = new OwnedJobs();
     HealthPolicies healthPolicies =
         new HealthPolicies(
             new HealthThresholds(
@@ -105,7 +112,7 @@ public final class Sidecar implements AutoCloseable {
             new ConfigMapLedger(
                 kubernetes, namespace, clusterId, ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
             // Events go last: they are the section that sheds its oldest entries to fit.
-            List.of(savepointBook, healthPolicies, events),
+            List.of(savepointBook, ownedJobs, healthPolicies, events),
             () -> state.snapshot().leadership().role() == Role.ACTIVE);
     try {
       ledger.restore();
@@ -128,6 +135,7 @@ public final class Sidecar implements AutoCloseable {
             // Take over what the previous active sidecar recorded, savepoints in flight included.
             ledger.restoreQuietly(savepointBook);
             ledger.restoreQuietly(healthPolicies);
+            ledger.restoreQuietly(ownedJobs);
           }
         });
 
@@ -143,9 +151,9 @@ public final class Sidecar implements AutoCloseable {
     ScheduledExecutorService supervisionThread =
         Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("supervision"));
     resources.add(() -> stop(supervisionThread));
-    ScheduledExecutorService savepointThread =
-        Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("savepoints"));
-    resources.add(() -> stop(savepointThread));
+    ScheduledExecutorService actionThread =
+        Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("actions"));
+    resources.add(() -> stop(actionThread));
 
     SupervisionLoop loop =
         new SupervisionLoop(
@@ -172,6 +180,19 @@ public final class Sidecar implements AutoCloseable {
             () -> new TriggerId().toHexString(),
             ledger::flushQuietly);
 
+    JobService jobs =
+        new JobService(
+            new RestFlinkJobs(
+                restClient, flinkConfiguration, Duration.ofMinutes(2), ForkJoinPool.commonPool()),
+            ownedJobs,
+            savepointBook,
+            state,
+            events,
+            clock,
+            Path.of(config.get(SupervisorOptions.JAR_DIRECTORY)),
+            () -> new JobID().toHexString(),
+            ledger::flushQuietly);
+
     Map<String, ApiRole> tokens = new LinkedHashMap<>();
     tokens.put(config.get(SupervisorOptions.ADMIN_TOKEN), ApiRole.OPERATOR);
     config
@@ -190,6 +211,7 @@ public final class Sidecar implements AutoCloseable {
             events,
             savepoints,
             healthPolicies,
+            jobs,
             clock);
 
     api.start();
@@ -199,10 +221,11 @@ public final class Sidecar implements AutoCloseable {
     ledger.start(supervisionThread, config.get(SupervisorOptions.LEDGER_FLUSH_INTERVAL));
     resources.add(ledger);
     long track = config.get(SupervisorOptions.SAVEPOINT_TRACK_INTERVAL).toMillis();
-    savepointThread.scheduleWithFixedDelay(
+    actionThread.scheduleWithFixedDelay(
         () -> {
           if (state.snapshot().leadership().role() == Role.ACTIVE) {
             savepoints.tick();
+            jobs.tick();
           }
         },
         track,

@@ -9,6 +9,7 @@ import dev.flinksupervisor.api.ApiModel.JobJson;
 import dev.flinksupervisor.api.ApiModel.JobListJson;
 import dev.flinksupervisor.api.ApiModel.ReadyJson;
 import dev.flinksupervisor.api.ApiModel.UpJson;
+import dev.flinksupervisor.jobs.JobService;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
@@ -60,6 +61,7 @@ public final class AdminApi implements AutoCloseable {
   private final BearerTokenAuth auth;
   private final SavepointRoutes savepointRoutes;
   private final HealthRoutes healthRoutes;
+  private final JobRoutes jobRoutes;
   private final Javalin app;
 
   public AdminApi(
@@ -68,6 +70,7 @@ public final class AdminApi implements AutoCloseable {
       EventLog events,
       SavepointService savepoints,
       HealthPolicies healthPolicies,
+      JobService jobs,
       Clock clock) {
     this.settings = settings;
     this.state = state;
@@ -77,6 +80,7 @@ public final class AdminApi implements AutoCloseable {
     Access access = new Access(state);
     this.savepointRoutes = new SavepointRoutes(savepoints, state, access);
     this.healthRoutes = new HealthRoutes(healthPolicies, state, access);
+    this.jobRoutes = new JobRoutes(jobs, access);
     this.app = Javalin.create(this::configure);
   }
 
@@ -110,6 +114,7 @@ public final class AdminApi implements AutoCloseable {
     config.routes.sse(API + "/events/stream", this::eventStream);
     savepointRoutes.register(config.routes, API);
     healthRoutes.register(config.routes, API);
+    jobRoutes.register(config.routes, API);
     config.routes.after(API + "/*", this::audit);
 
     config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));

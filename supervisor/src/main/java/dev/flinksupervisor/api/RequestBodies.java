@@ -58,26 +58,30 @@ final class RequestBodies {
    * segments; null stays null (Flink's default).
    */
   static String targetDirectory(String value) {
-    if (value == null) {
-      return null;
-    }
+    return value == null ? null : path("targetDirectory", value);
+  }
+
+  /** A path in a file system: an absolute URI with a known scheme and no '.' or '..'. */
+  static String path(String field, String value) {
     URI uri;
     try {
       uri = new URI(value);
     } catch (URISyntaxException e) {
-      throw ProblemException.badRequest("targetDirectory", "'" + value + "' is not a URI.");
+      throw ProblemException.badRequest(field, "'" + value + "' is not a URI.");
     }
     if (uri.getScheme() == null || !TARGET_SCHEMES.contains(uri.getScheme())) {
       throw ProblemException.badRequest(
-          "targetDirectory",
-          "The target directory must be an absolute URI with one of the schemes "
+          field,
+          "'"
+              + field
+              + "' must be an absolute URI with one of the schemes "
               + String.join(", ", TARGET_SCHEMES.stream().sorted().toList())
               + ", for example s3://bucket/savepoints.");
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
     if (path.isEmpty() || path.contains("/../") || path.endsWith("/..") || path.contains("/./")) {
       throw ProblemException.badRequest(
-          "targetDirectory", "The target directory must be a plain path, without '.' or '..'.");
+          field, "'" + field + "' must be a plain path, without '.' or '..'.");
     }
     return value;
   }

@@ -284,6 +284,16 @@ public final class SupervisorOptions {
           Duration.ofMillis(500),
           "How often savepoints in flight are checked, and schedules and retention applied.");
 
+  // --- Jobs ---
+
+  public static final ConfigOption<String> JAR_DIRECTORY =
+      option(
+          "jobs.jar-directory",
+          "path",
+          Values::text,
+          "/opt/flink/usrlib",
+          "Jobs are submitted from jars under this directory only.");
+
   // --- Admin API ---
 
   public static final ConfigOption<String> API_HOST =
@@ -344,6 +354,7 @@ public final class SupervisorOptions {
           SAVEPOINT_TARGET_DIRECTORY,
           SAVEPOINT_FORMAT,
           SAVEPOINT_TRACK_INTERVAL,
+          JAR_DIRECTORY,
           LEDGER_FLUSH_INTERVAL,
           API_HOST,
           API_PORT,

@@ -10,6 +10,8 @@ import dev.flinksupervisor.flink.FlinkSavepoints.Format;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.Leader;
+import dev.flinksupervisor.jobs.JobService;
+import dev.flinksupervisor.jobs.OwnedJobs;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
@@ -24,6 +26,7 @@ import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Leadership;
 import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.Severity;
+import dev.flinksupervisor.testing.FakeFlinkJobs;
 import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
@@ -31,6 +34,7 @@ import dev.flinksupervisor.testing.MutableClock;
 import dev.flinksupervisor.testing.SequentialIds;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -92,6 +96,16 @@ class AdminApiTest {
                         Duration.ofMinutes(10),
                         3,
                         Duration.ofMinutes(5))),
+                new JobService(
+                    new FakeFlinkJobs(),
+                    new OwnedJobs(),
+                    new SavepointBook(),
+                    state,
+                    events,
+                    clock,
+                    Path.of("target"),
+                    new SequentialIds(),
+                    () -> {}),
                 clock)
             .start();
     http = new HttpTestClient(api.port());

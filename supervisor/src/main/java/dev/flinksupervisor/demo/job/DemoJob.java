@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -43,6 +44,9 @@ public final class DemoJob {
   /** Adds the job's pipeline to {@code env}, configured from {@code params}. */
   public static void define(StreamExecutionEnvironment env, ParameterTool params) {
     env.enableCheckpointing(params.getLong("checkpoint-interval", 2000L));
+    // Keep the last checkpoint when the job fails or is cancelled: it can be restarted from it.
+    env.getCheckpointConfig()
+        .setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     if (params.has("restart-strategy")) {
       Configuration restart = new Configuration();
       restart.set(RestartStrategyOptions.RESTART_STRATEGY, params.get("restart-strategy"));

@@ -1,0 +1,31 @@
+package dev.flinksupervisor.flink;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Submits jobs to the leading JobManager. */
+public interface FlinkJobs {
+
+  /**
+   * What to run: a jar on the pod, its entry class and arguments.
+   *
+   * @param parallelism the default parallelism; null: the cluster's
+   * @param restorePath a savepoint or retained checkpoint to start from; null: empty state
+   */
+  record Submission(
+      String jobId,
+      Path jar,
+      String entryClass,
+      List<String> args,
+      Integer parallelism,
+      String restorePath,
+      boolean allowNonRestoredState) {}
+
+  /**
+   * Builds the job graph with Flink's own client code ({@code PackagedProgram}) under the given job
+   * id and submits it with the jar. Fails with Flink's message when the program cannot be built or
+   * the JobManager refuses it.
+   */
+  CompletableFuture<Void> submit(Submission submission);
+}

@@ -1,0 +1,339 @@
+package dev.flinksupervisor.jobs;
+
+import dev.flinksupervisor.flink.FlinkJobs;
+import dev.flinksupervisor.flink.FlinkJobs.Submission;
+import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
+import dev.flinksupervisor.savepoints.SavepointBook;
+import dev.flinksupervisor.savepoints.SavepointRecord;
+import dev.flinksupervisor.savepoints.SavepointState;
+import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.JobView;
+import dev.flinksupervisor.supervision.Severity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits jobs from jars on the pod, keeps what it needs to run them again, and recovers the ones
+ * whose policy says so from their newest restorable state: the newest of the completed savepoints
+ * the sidecar took and the job's newest checkpoint. Every attempt is an event.
+ */
+public final class JobService {
+  private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
+
+  public static final String SUBMITTED = "JOB_SUBMITTED";
+  public static final String SUBMISSION_FAILED = "JOB_SUBMISSION_FAILED";
+  public static final String RECOVERY_STARTED = "RECOVERY_STARTED";
+  public static final String RECOVERY_FAILED = "RECOVERY_FAILED";
+  public static final String RECOVERY_GAVE_UP = "RECOVERY_GAVE_UP";
+
+  private final FlinkJobs flink;
+  private final OwnedJobs owned;
+  private final SavepointBook savepoints;
+  private final ClusterState cluster;
+  private final EventLog events;
+  private final Clock clock;
+  private final Path jarDirectory;
+  private final Supplier<String> jobIds;
+  private final Runnable persist;
+
+  public JobService(
+      FlinkJobs flink,
+      OwnedJobs owned,
+      SavepointBook savepoints,
+      ClusterState cluster,
+      EventLog events,
+      Clock clock,
+      Path jarDirectory,
+      Supplier<String> jobIds,
+      Runnable persist) {
+    this.flink = flink;
+    this.owned = owned;
+    this.savepoints = savepoints;
+    this.cluster = cluster;
+    this.events = events;
+    this.clock = clock;
+    this.jarDirectory = jarDirectory.toAbsolutePath().normalize();
+    this.jobIds = jobIds;
+    this.persist = persist;
+  }
+
+  /** Why a request cannot be carried out; the API turns it into 400, 404, 409 or 422. */
+  public static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** What kind of refusal. */
+    public enum Kind {
+      BAD_INPUT,
+      UNKNOWN_JOB,
+      CONFLICT,
+      NOT_POSSIBLE
+    }
+
+    private final Kind kind;
+    private final String field;
+
+    Refused(Kind kind, String field, String message) {
+      super(message);
+      this.kind = kind;
+      this.field = field;
+    }
+
+    public Kind kind() {
+      return kind;
+    }
+
+    public String field() {
+      return field;
+    }
+  }
+
+  /** The jar of a spec, resolved under the jar directory; refused when it lies elsewhere. */
+  Path jarOf(JobSpec spec) {
+    if (spec.jarPath() == null || spec.jarPath().isBlank()) {
+      throw new Refused(Refused.Kind.BAD_INPUT, "jarPath", "jarPath is required.");
+    }
+    Path jar = jarDirectory.resolve(spec.jarPath()).toAbsolutePath().normalize();
+    if (!jar.startsWith(jarDirectory) || spec.jarPath().contains("..")) {
+      throw new Refused(
+          Refused.Kind.BAD_INPUT,
+          "jarPath",
+          "The jar must be under " + jarDirectory + "; '" + spec.jarPath() + "' is not.");
+    }
+    if (!jar.toString().endsWith(".jar") || !Files.isRegularFile(jar)) {
+      throw new Refused(Refused.Kind.BAD_INPUT, "jarPath", "No jar file at " + jar + ".");
+    }
+    return jar;
+  }
+
+  /** Records the job, then submits it; a refused submission leaves no record. */
+  public synchronized OwnedJob submit(JobSpec spec) {
+    Path jar = jarOf(spec);
+    if (spec.entryClass() == null || spec.entryClass().isBlank()) {
+      throw new Refused(Refused.Kind.BAD_INPUT, "entryClass", "entryClass is required.");
+    }
+    if (spec.parallelism() != null && spec.parallelism() < 1) {
+      throw new Refused(Refused.Kind.BAD_INPUT, "parallelism", "parallelism must be at least 1.");
+    }
+    OwnedJob job = new OwnedJob(jobIds.get(), List.of(), spec, clock.instant(), 0, null, null);
+    owned.put(null, job);
+    persist.run();
+    try {
+      flink.submit(submission(job.jobId(), jar, spec, spec.restorePath())).join();
+    } catch (CompletionException e) {
+      owned.remove(job.jobId());
+      persist.run();
+      String reason = describe(e);
+      events.record(
+          SUBMISSION_FAILED,
+          Severity.ERROR,
+          job.jobId(),
+          "Submitting " + spec.jarPath() + " failed: " + reason);
+      throw new Refused(Refused.Kind.NOT_POSSIBLE, null, "Flink did not accept the job: " + reason);
+    }
+    events.record(
+        SUBMITTED,
+        Severity.INFO,
+        job.jobId(),
+        "Submitted "
+            + spec.entryClass()
+            + " from "
+            + spec.jarPath()
+            + (spec.restorePath() == null ? "" : " restoring " + spec.restorePath()));
+    return job;
+  }
+
+  public Optional<OwnedJob> get(String jobId) {
+    return owned.get(jobId);
+  }
+
+  /** Restarts a job the sidecar submitted, from its newest restorable state, by hand. */
+  public synchronized OwnedJob restart(String jobId) {
+    OwnedJob job =
+        owned
+            .get(jobId)
+            .orElseThrow(
+                () -> {
+                  JobView view = cluster.snapshot().jobs().get(jobId);
+                  if (view == null) {
+                    return new Refused(
+                        Refused.Kind.UNKNOWN_JOB, null, "No job with id '" + jobId + "' is known.");
+                  }
+                  return new Refused(
+                      Refused.Kind.CONFLICT,
+                      null,
+                      "Job "
+                          + jobId
+                          + " was not submitted by this sidecar, so it cannot be run"
+                          + " again from here."
+                          + view.restorable()
+                              .map(
+                                  r ->
+                                      " Its newest restorable state is "
+                                          + r.checkpoint().externalPath()
+                                          + ".")
+                              .orElse(""));
+                });
+    JobStatus status = statusOf(jobId);
+    if (status != null && !status.isGloballyTerminalState()) {
+      throw new Refused(
+          Refused.Kind.CONFLICT,
+          null,
+          "Job " + jobId + " is " + status + "; stop it (with a savepoint) before restarting it.");
+    }
+    return restartFromLatest(job, "on request")
+        .orElseThrow(
+            () ->
+                new Refused(
+                    Refused.Kind.NOT_POSSIBLE,
+                    null,
+                    owned.get(jobId).map(OwnedJob::gaveUp).orElse("Restart failed")));
+  }
+
+  /** One pass of recovery over the jobs whose policy restarts them. */
+  public synchronized void tick() {
+    Instant now = clock.instant();
+    for (OwnedJob job : owned.all()) {
+      RecoveryPolicy policy = job.spec().recovery();
+      if (policy.mode() != Mode.RESTART_FROM_LATEST || job.gaveUp() != null) {
+        continue;
+      }
+      if (statusOf(job.jobId()) != JobStatus.FAILED) {
+        continue;
+      }
+      if (job.nextAttemptAt() != null && job.nextAttemptAt().isAfter(now)) {
+        continue;
+      }
+      if (job.attempts() >= policy.maxAttempts()) {
+        giveUp(
+            job,
+            "it failed again after " + job.attempts() + " restart(s), the most its policy allows");
+        continue;
+      }
+      try {
+        restartFromLatest(
+            job,
+            "it FAILED (attempt " + (job.attempts() + 1) + " of " + policy.maxAttempts() + ")");
+      } catch (RuntimeException e) {
+        LOG.error("Recovering job {} failed unexpectedly", job.jobId(), e);
+      }
+    }
+  }
+
+  private Optional<OwnedJob> restartFromLatest(OwnedJob job, String why) {
+    RecoveryPolicy policy = job.spec().recovery();
+    Instant now = clock.instant();
+    Optional<State> state = newestState(job);
+    if (state.isPresent()
+        && Duration.between(state.get().completedAt(), now).compareTo(policy.maxStateAge()) > 0) {
+      giveUp(
+          job, "its newest state " + state.get().path() + " is older than " + policy.maxStateAge());
+      return Optional.empty();
+    }
+    String restorePath = state.map(State::path).orElse(job.spec().restorePath());
+    String newJobId = jobIds.get();
+    Instant nextAttempt =
+        now.plus(policy.backoff().multipliedBy(1L << Math.min(job.attempts(), 20)));
+    OwnedJob next = job.restartedAs(newJobId, now, nextAttempt);
+    owned.put(job.jobId(), next);
+    persist.run();
+    events.record(
+        RECOVERY_STARTED,
+        Severity.WARNING,
+        job.jobId(),
+        "Restarting because "
+            + why
+            + ": new job "
+            + newJobId
+            + " from "
+            + (restorePath == null ? "no state" : restorePath));
+    try {
+      flink.submit(submission(newJobId, jarOf(job.spec()), job.spec(), restorePath)).join();
+      return Optional.of(next);
+    } catch (CompletionException | Refused e) {
+      String reason = e instanceof Refused ? e.getMessage() : describe(e);
+      OwnedJob failed = job.withAttemptFailed(nextAttempt);
+      owned.put(newJobId, failed);
+      persist.run();
+      events.record(RECOVERY_FAILED, Severity.ERROR, job.jobId(), "Restart failed: " + reason);
+      return Optional.empty();
+    }
+  }
+
+  private void giveUp(OwnedJob job, String reason) {
+    owned.put(job.jobId(), job.givenUp(reason));
+    persist.run();
+    events.record(
+        RECOVERY_GAVE_UP, Severity.ERROR, job.jobId(), "Not restarting the job: " + reason);
+  }
+
+  /** A state to restore from, and when it was completed. */
+  private record State(String path, Instant completedAt) {}
+
+  private Optional<State> newestState(OwnedJob job) {
+    List<String> runs = new ArrayList<>(job.previousJobIds());
+    runs.add(job.jobId());
+    List<State> candidates = new ArrayList<>();
+    for (String run : runs) {
+      for (SavepointRecord r : savepoints.ofJob(run)) {
+        if (r.state() == SavepointState.COMPLETED && !r.disposed()) {
+          candidates.add(new State(r.path(), r.completedAt()));
+        }
+      }
+      JobView view = cluster.snapshot().jobs().get(run);
+      if (view != null) {
+        view.restorable()
+            .ifPresent(
+                r ->
+                    candidates.add(
+                        new State(
+                            r.checkpoint().externalPath(),
+                            Instant.ofEpochMilli(r.checkpoint().completedAt()))));
+      }
+    }
+    return candidates.stream().max(java.util.Comparator.comparing(State::completedAt));
+  }
+
+  private JobStatus statusOf(String jobId) {
+    JobView view = cluster.snapshot().jobs().get(jobId);
+    return view == null ? null : view.summary().status();
+  }
+
+  private static Submission submission(String jobId, Path jar, JobSpec spec, String restorePath) {
+    return new Submission(
+        jobId,
+        jar,
+        spec.entryClass(),
+        spec.args() == null ? List.of() : spec.args(),
+        spec.parallelism(),
+        restorePath,
+        spec.allowNonRestoredState());
+  }
+
+  private static String describe(Throwable t) {
+    Throwable root = t;
+    while (root instanceof CompletionException && root.getCause() != null) {
+      root = root.getCause();
+    }
+    StringBuilder out = new StringBuilder(String.valueOf(root.getMessage()));
+    Throwable cause = root.getCause();
+    while (cause != null && cause != cause.getCause()) {
+      if (cause.getMessage() != null && !out.toString().contains(cause.getMessage())) {
+        out.append(" Caused by: ").append(cause.getMessage());
+      }
+      cause = cause.getCause();
+    }
+    return out.toString();
+  }
+}

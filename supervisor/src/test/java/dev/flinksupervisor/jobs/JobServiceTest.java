@@ -1,0 +1,190 @@
+package dev.flinksupervisor.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.JobProgress;
+import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
+import dev.flinksupervisor.savepoints.SavepointBook;
+import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.Event;
+import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.JobView;
+import dev.flinksupervisor.testing.FakeFlinkJobs;
+import dev.flinksupervisor.testing.MutableClock;
+import dev.flinksupervisor.testing.SequentialIds;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.JobStatus;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobServiceTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  @TempDir Path jars;
+  private final MutableClock clock = new MutableClock(T0);
+  private final FakeFlinkJobs flink = new FakeFlinkJobs();
+  private final ClusterState cluster = new ClusterState();
+  private final EventLog events = new EventLog(clock, 1000);
+  private final OwnedJobs owned = new OwnedJobs();
+  private JobService service;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Files.writeString(jars.resolve("app.jar"), "not really a jar; the fake does not read it");
+    Files.writeString(jars.resolve("notes.txt"), "x");
+    service =
+        new JobService(
+            flink,
+            owned,
+            new SavepointBook(),
+            cluster,
+            events,
+            clock,
+            jars,
+            new SequentialIds(),
+            () -> {});
+  }
+
+  private static JobSpec spec(String jar, RecoveryPolicy recovery) {
+    return new JobSpec(jar, "com.example.App", List.of("--x", "1"), 2, null, false, recovery);
+  }
+
+  private static final RecoveryPolicy RESTART =
+      new RecoveryPolicy(Mode.RESTART_FROM_LATEST, 2, Duration.ofSeconds(10), Duration.ofHours(1));
+
+  private void jobIs(String jobId, JobStatus status, CheckpointInfo checkpoint) {
+    Map<String, JobView> jobs = new HashMap<>(cluster.snapshot().jobs());
+    JobView view =
+        JobView.firstSeen(new JobSummary(jobId, "app", status, 1, -1, 1, 1))
+            .withProgress(
+                new JobProgress(0, Optional.ofNullable(checkpoint), Optional.empty(), 1, 0),
+                clock.instant());
+    jobs.put(jobId, view);
+    cluster.update(s -> s.withJobs(jobs, clock.instant()));
+  }
+
+  @Test
+  void a_submission_is_recorded_with_its_spec() {
+    OwnedJob job = service.submit(spec("app.jar", RecoveryPolicy.NONE));
+
+    assertThat(flink.submitted)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.jobId()).isEqualTo(job.jobId());
+              assertThat(s.jar()).isEqualTo(jars.resolve("app.jar").toAbsolutePath());
+              assertThat(s.args()).containsExactly("--x", "1");
+              assertThat(s.parallelism()).isEqualTo(2);
+            });
+    assertThat(service.get(job.jobId())).contains(job);
+  }
+
+  @Test
+  void jars_outside_the_directory_or_missing_are_refused_and_nothing_is_submitted() {
+    for (String jar :
+        List.of("../app.jar", "/etc/passwd", "missing.jar", "notes.txt", "sub/../../x.jar")) {
+      assertThatThrownBy(() -> service.submit(spec(jar, RecoveryPolicy.NONE)))
+          .as(jar)
+          .isInstanceOf(JobService.Refused.class)
+          .extracting(e -> ((JobService.Refused) e).field())
+          .isEqualTo("jarPath");
+    }
+    assertThat(flink.submitted).isEmpty();
+    assertThat(owned.all()).isEmpty();
+  }
+
+  @Test
+  void a_refused_submission_leaves_no_record_and_says_why() {
+    flink.submit = s -> CompletableFuture.failedFuture(new IllegalStateException("No main class"));
+
+    assertThatThrownBy(() -> service.submit(spec("app.jar", RecoveryPolicy.NONE)))
+        .hasMessageContaining("No main class");
+    assertThat(owned.all()).isEmpty();
+  }
+
+  @Test
+  void a_failed_job_is_restarted_from_its_newest_checkpoint_with_backoff_then_given_up() {
+    OwnedJob first = service.submit(spec("app.jar", RESTART));
+    jobIs(
+        first.jobId(),
+        JobStatus.FAILED,
+        new CheckpointInfo(5, T0.toEpochMilli(), false, "file:/cp/chk-5"));
+
+    service.tick();
+    OwnedJob second = owned.all().get(0);
+    assertThat(second.jobId()).isNotEqualTo(first.jobId());
+    assertThat(second.previousJobIds()).containsExactly(first.jobId());
+    assertThat(flink.submitted.get(1).restorePath()).isEqualTo("file:/cp/chk-5");
+    assertThat(flink.submitted.get(1).jobId()).isEqualTo(second.jobId());
+
+    jobIs(
+        second.jobId(),
+        JobStatus.FAILED,
+        new CheckpointInfo(9, T0.plusSeconds(5).toEpochMilli(), false, "file:/cp/chk-9"));
+    service.tick();
+    assertThat(flink.submitted).as("not before the backoff").hasSize(2);
+    clock.advance(Duration.ofSeconds(10));
+    service.tick();
+    OwnedJob third = owned.all().get(0);
+    assertThat(flink.submitted.get(2).restorePath()).isEqualTo("file:/cp/chk-9");
+
+    jobIs(third.jobId(), JobStatus.FAILED, null);
+    clock.advance(Duration.ofMinutes(1));
+    service.tick();
+    assertThat(flink.submitted).as("no more than maxAttempts restarts").hasSize(3);
+    assertThat(owned.all().get(0).gaveUp()).contains("after 2 restart(s)");
+    assertThat(events.query(null, null))
+        .extracting(Event::type)
+        .contains(JobService.RECOVERY_STARTED, JobService.RECOVERY_GAVE_UP);
+  }
+
+  @Test
+  void state_older_than_the_limit_is_not_restored() {
+    OwnedJob job = service.submit(spec("app.jar", RESTART));
+    jobIs(
+        job.jobId(),
+        JobStatus.FAILED,
+        new CheckpointInfo(5, T0.toEpochMilli(), false, "file:/cp/chk-5"));
+    clock.advance(Duration.ofHours(2));
+
+    service.tick();
+
+    assertThat(flink.submitted).hasSize(1);
+    assertThat(owned.all().get(0).gaveUp()).contains("older than PT1H");
+  }
+
+  @Test
+  void a_manual_restart_needs_an_owned_stopped_job() {
+    OwnedJob job = service.submit(spec("app.jar", RecoveryPolicy.NONE));
+    jobIs(job.jobId(), JobStatus.RUNNING, null);
+    assertThatThrownBy(() -> service.restart(job.jobId())).hasMessageContaining("is RUNNING");
+
+    jobIs(
+        "ffffffffffffffffffffffffffffffff",
+        JobStatus.FAILED,
+        new CheckpointInfo(1, 1, false, "file:/x"));
+    assertThatThrownBy(() -> service.restart("ffffffffffffffffffffffffffffffff"))
+        .hasMessageContaining("not submitted by this sidecar")
+        .hasMessageContaining("file:/x");
+
+    jobIs(
+        job.jobId(),
+        JobStatus.CANCELED,
+        new CheckpointInfo(3, T0.toEpochMilli(), false, "file:/cp/3"));
+    OwnedJob restarted = service.restart(job.jobId());
+    assertThat(restarted.previousJobIds()).containsExactly(job.jobId());
+    assertThat(flink.submitted.get(1).restorePath()).isEqualTo("file:/cp/3");
+  }
+}

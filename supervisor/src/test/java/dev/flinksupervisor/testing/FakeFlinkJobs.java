@@ -1,0 +1,20 @@
+package dev.flinksupervisor.testing;
+
+import dev.flinksupervisor.flink.FlinkJobs;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** A {@link FlinkJobs} that records submissions and answers with a function field. */
+public final class FakeFlinkJobs implements FlinkJobs {
+  public volatile Function<Submission, CompletableFuture<Void>> submit =
+      s -> CompletableFuture.completedFuture(null);
+  public final List<Submission> submitted = new CopyOnWriteArrayList<>();
+
+  @Override
+  public CompletableFuture<Void> submit(Submission submission) {
+    submitted.add(submission);
+    return submit.apply(submission);
+  }
+}
