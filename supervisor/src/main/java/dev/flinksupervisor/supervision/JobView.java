@@ -61,17 +61,43 @@ public record JobView(
     return new JobView(next, progress, progressAt, retained, retainedAt, history, failure, health);
   }
 
-  /** New progress, and what health remembers of it ({@code keep}: the longest window). */
+  /**
+   * New progress, and what health remembers of it ({@code keep}: the longest window). A completed
+   * checkpoint or savepoint is never forgotten: a JobManager that no longer reports one (a
+   * terminated job's archived statistics are empty) leaves the last known one in place.
+   */
   public JobView withProgress(JobProgress next, Instant at, Duration keep) {
+    JobProgress merged =
+        progress
+            .map(
+                before ->
+                    new JobProgress(
+                        next.restarts(),
+                        newest(before.lastCheckpoint(), next.lastCheckpoint()),
+                        newest(before.lastSavepoint(), next.lastSavepoint()),
+                        next.triggeredCheckpoints(),
+                        next.failedCheckpoints()))
+            .orElse(next);
     return new JobView(
         summary,
-        Optional.of(next),
+        Optional.of(merged),
         at,
         retained,
         retainedAt,
-        history.observe(next, at, keep),
+        history.observe(merged, at, keep),
         failure,
         health);
+  }
+
+  private static Optional<CheckpointInfo> newest(
+      Optional<CheckpointInfo> before, Optional<CheckpointInfo> now) {
+    if (now.isEmpty()) {
+      return before;
+    }
+    if (before.isEmpty()) {
+      return now;
+    }
+    return now.get().completedAt() >= before.get().completedAt() ? now : before;
   }
 
   public JobView withProgress(JobProgress next, Instant at) {
