@@ -26,6 +26,7 @@ import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.HealthPolicies;
 import dev.flinksupervisor.supervision.HealthThresholds;
 import dev.flinksupervisor.supervision.LeadershipTracker;
+import dev.flinksupervisor.supervision.RestorableRecord;
 import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.RolePolicy;
 import dev.flinksupervisor.supervision.SupervisionLoop;
@@ -95,6 +96,7 @@ public final class Sidecar implements AutoCloseable {
     EventLog events = new EventLog(clock, config.get(SupervisorOptions.EVENT_CAPACITY));
     SavepointBook savepointBook = new SavepointBook();
     OwnedJobs ownedJobs = new OwnedJobs();
+    RestorableRecord restorable = new RestorableRecord();
     HealthPolicies healthPolicies =
         new HealthPolicies(
             new HealthThresholds(
@@ -112,7 +114,7 @@ public final class Sidecar implements AutoCloseable {
             new ConfigMapLedger(
                 kubernetes, namespace, clusterId, ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
             // Events go last: they are the section that sheds its oldest entries to fit.
-            List.of(savepointBook, ownedJobs, healthPolicies, events),
+            List.of(savepointBook, ownedJobs, healthPolicies, restorable, events),
             () -> state.snapshot().leadership().role() == Role.ACTIVE);
     try {
       ledger.restore();
@@ -168,6 +170,7 @@ public final class Sidecar implements AutoCloseable {
             retainedCheckpoints,
             config.get(SupervisorOptions.RETAINED_READ_INTERVAL),
             healthPolicies::of,
+            restorable,
             supervisionThread);
     SavepointService savepoints =
         new SavepointService(
@@ -212,6 +215,7 @@ public final class Sidecar implements AutoCloseable {
             savepoints,
             healthPolicies,
             jobs,
+            restorable,
             clock);
 
     api.start();

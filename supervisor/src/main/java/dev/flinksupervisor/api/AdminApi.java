@@ -19,6 +19,7 @@ import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.HealthPolicies;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Readiness;
+import dev.flinksupervisor.supervision.RestorableRecord;
 import dev.flinksupervisor.supervision.Severity;
 import dev.flinksupervisor.util.Json;
 import io.javalin.Javalin;
@@ -57,6 +58,7 @@ public final class AdminApi implements AutoCloseable {
   private final Settings settings;
   private final ClusterState state;
   private final EventLog events;
+  private final RestorableRecord restorable;
   private final Clock clock;
   private final BearerTokenAuth auth;
   private final SavepointRoutes savepointRoutes;
@@ -71,10 +73,12 @@ public final class AdminApi implements AutoCloseable {
       SavepointService savepoints,
       HealthPolicies healthPolicies,
       JobService jobs,
+      RestorableRecord restorable,
       Clock clock) {
     this.settings = settings;
     this.state = state;
     this.events = events;
+    this.restorable = restorable;
     this.clock = clock;
     this.auth = new BearerTokenAuth(settings.tokens());
     Access access = new Access(state);
@@ -98,6 +102,7 @@ public final class AdminApi implements AutoCloseable {
     config.routes.get(API + "/jobs", this::jobs);
     config.routes.get(API + "/jobs/{jobId}", this::job);
     config.routes.get(API + "/events", this::events);
+    config.routes.get(API + "/restorable", ctx -> ctx.json(new RestorableList(restorable.all())));
     config.routes.before(
         API + "/events/stream",
         ctx -> {
@@ -233,6 +238,9 @@ public final class AdminApi implements AutoCloseable {
           "since", "'since' must be an ISO-8601 instant such as 2026-01-01T00:00:00Z.");
     }
   }
+
+  /** The newest restorable state of every job, from the sidecar's record. */
+  record RestorableList(List<RestorableRecord.Entry> jobs) {}
 
   /** One structured log line and one event for every mutating call, whatever its outcome. */
   private void audit(Context ctx) {

@@ -50,6 +50,7 @@ public final class SupervisionLoop implements AutoCloseable {
   private final RetainedCheckpoints retainedCheckpoints;
   private final Duration retainedReadInterval;
   private final Function<String, HealthThresholds> thresholds;
+  private final RestorableRecord restorableRecord;
   private ScheduledFuture<?> next;
   private Instant retainedReadAt;
   private boolean running;
@@ -66,6 +67,7 @@ public final class SupervisionLoop implements AutoCloseable {
       RetainedCheckpoints retainedCheckpoints,
       Duration retainedReadInterval,
       Function<String, HealthThresholds> thresholds,
+      RestorableRecord restorableRecord,
       ScheduledExecutorService executor) {
     this.gateway = gateway;
     this.state = state;
@@ -77,6 +79,7 @@ public final class SupervisionLoop implements AutoCloseable {
     this.retainedCheckpoints = retainedCheckpoints;
     this.retainedReadInterval = retainedReadInterval;
     this.thresholds = thresholds;
+    this.restorableRecord = restorableRecord;
     this.executor = executor;
   }
 
@@ -183,6 +186,7 @@ public final class SupervisionLoop implements AutoCloseable {
       entry.setValue(view.withHealth(health));
     }
     state.update(s -> s.withJobs(next, now));
+    restorableRecord.update(next.values(), now);
   }
 
   /**
@@ -277,6 +281,7 @@ public final class SupervisionLoop implements AutoCloseable {
               jobs.computeIfPresent(job.id(), (id, view) -> view.withRetained(retained, at));
               return s.withJobsKeepingFreshness(jobs);
             });
+        restorableRecord.update(state.snapshot().jobs().values(), at);
       } catch (Exception e) {
         LOG.warn(
             "Reading the retained checkpoints of job {} from Flink's HA data failed: {}",

@@ -24,6 +24,7 @@ import dev.flinksupervisor.supervision.HealthPolicies;
 import dev.flinksupervisor.supervision.HealthThresholds;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Leadership;
+import dev.flinksupervisor.supervision.RestorableRecord;
 import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.Severity;
 import dev.flinksupervisor.testing.FakeFlinkJobs;
@@ -106,6 +107,7 @@ class AdminApiTest {
                     Path.of("target"),
                     new SequentialIds(),
                     () -> {}),
+                new RestorableRecord(),
                 clock)
             .start();
     http = new HttpTestClient(api.port());

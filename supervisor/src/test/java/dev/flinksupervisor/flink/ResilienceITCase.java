@@ -38,6 +38,7 @@ class ResilienceITCase {
   private KubernetesApi kubernetes;
   private FlinkProcessCluster flink;
   private Sidecar sidecar;
+  private HttpTestClient http;
 
   @AfterEach
   void stop() {
@@ -74,7 +75,7 @@ class ResilienceITCase {
         SidecarSettings.forCluster(kubernetes, clusterId, flink.haStorageDir())
             .set(SupervisorOptions.STALE_AFTER, "2s")
             .start();
-    HttpTestClient http = new HttpTestClient(sidecar.apiPort());
+    http = new HttpTestClient(sidecar.apiPort());
 
     try {
       String job = flink.submitDemoJob("--checkpoint-interval", "500").toHexString();
@@ -129,6 +130,25 @@ class ResilienceITCase {
       assertThat(stale.at("/restorable/checkpointId").asLong())
           .isGreaterThanOrEqualTo(checkpointBefore);
       assertThat(stale.at("/restorable/path").asText()).contains(job);
+
+      // The sidecar restarts while no JobManager answers: its record still names the job's
+      // newest restorable state.
+      sidecar.close();
+      sidecar =
+          SidecarSettings.forCluster(kubernetes, clusterId, flink.haStorageDir())
+              .set(SupervisorOptions.STALE_AFTER, "2s")
+              .start();
+      http = new HttpTestClient(sidecar.apiPort());
+      JsonNode recorded =
+          java.util.stream.StreamSupport.stream(
+                  http.get("/api/v1/restorable", TOKEN).json().get("jobs").spliterator(), false)
+              .filter(e -> e.get("jobId").asText().equals(job))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError("no restorable state of " + job + " on record"));
+      assertThat(recorded.at("/checkpoint/externalPath").asText())
+          .isEqualTo(stale.at("/restorable/path").asText());
+      assertThat(http.get("/readyz", null).status()).isEqualTo(503);
 
       // A new JobManager takes over; the sidecar follows and is ready again, by itself.
       JobManager second = flink.startJobManager();

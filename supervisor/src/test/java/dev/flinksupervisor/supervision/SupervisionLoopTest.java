@@ -36,6 +36,7 @@ class SupervisionLoopTest {
   private final MutableClock clock = new MutableClock(T0);
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final EventLog events = new EventLog(clock, 100);
+  private final RestorableRecord restorableRecord = new RestorableRecord();
   private final Map<String, CheckpointInfo> retainedInHa = new ConcurrentHashMap<>();
   private final AtomicInteger retainedReads = new AtomicInteger();
   private final RetainedCheckpoints retained =
@@ -56,6 +57,7 @@ class SupervisionLoopTest {
         retained,
         Duration.ofSeconds(30),
         jobId -> THRESHOLDS,
+        restorableRecord,
         executor);
   }
 
@@ -193,6 +195,9 @@ class SupervisionLoopTest {
     JobView a = state.snapshot().jobs().get("a");
     assertThat(a.restorable()).contains(new JobView.Restorable(inHa, JobView.Source.HA_CONFIGMAP));
     assertThat(retainedReads).as("terminal jobs are not read").hasValue(1);
+    assertThat(restorableRecord.get("a").orElseThrow().checkpoint()).isEqualTo(inHa);
+    assertThat(restorableRecord.get("a").orElseThrow().source())
+        .isEqualTo(JobView.Source.HA_CONFIGMAP);
     assertThat(state.snapshot().lastSuccess())
         .as("HA reads do not make the state fresh")
         .isEqualTo(T0);
