@@ -7,6 +7,7 @@ import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.HttpTestClient;
+import dev.flinksupervisor.testing.SidecarSettings;
 import dev.flinksupervisor.testing.TestKubernetes;
 import dev.flinksupervisor.util.Json;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -94,25 +95,7 @@ class SidecarProcessITCase {
                     dir.resolve("flink")),
                 2)) {
       JobID jobId = flink.submitDemoJob("--name", "process-job");
-      Path config = dir.resolve("supervisor.yaml");
-      Files.writeString(
-          config,
-          """
-          kubernetes:
-            cluster-id: %s
-            namespace: %s
-            config.file: %s
-          high-availability.storageDir: %s
-          api:
-            host: 127.0.0.1
-            port: %d
-          """
-              .formatted(
-                  clusterId,
-                  kubernetes.namespace(),
-                  kubernetes.kubeconfig(),
-                  flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH),
-                  port));
+      Path config = writeConfig(clusterId, kubernetes, flink, port);
       Path log = dir.resolve("sidecar.log");
       Process process = start(config, Map.of("SUPERVISOR_ADMIN_TOKEN", "env-token"), log);
       try {
@@ -150,6 +133,110 @@ class SidecarProcessITCase {
         throw new AssertionError(e.getMessage() + "\nSidecar log:\n" + Files.readString(log), e);
       } finally {
         process.destroyForcibly();
+      }
+      flink.cancelAndAwaitCleanup(jobId, kubernetes, Duration.ofSeconds(30));
+    }
+  }
+
+  private Path writeConfig(
+      String clusterId, KubernetesApi kubernetes, EmbeddedFlink flink, int port)
+      throws IOException {
+    Path config = dir.resolve("supervisor.yaml");
+    Files.writeString(
+        config,
+        """
+        kubernetes:
+          cluster-id: %s
+          namespace: %s
+          config.file: %s
+        high-availability.storageDir: %s
+        api:
+          host: 127.0.0.1
+          port: %d
+        """
+            .formatted(
+                clusterId,
+                kubernetes.namespace(),
+                kubernetes.kubeconfig(),
+                flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH),
+                port));
+    return config;
+  }
+
+  @Test
+  void a_savepoint_in_flight_when_the_sidecar_is_killed_is_completed_by_the_next_one()
+      throws Exception {
+    String clusterId = "process-kill-" + UUID.randomUUID().toString().substring(0, 8);
+    int port = freePort();
+    try (KubernetesApi kubernetes = TestKubernetes.start(dir.resolve("k8s"));
+        EmbeddedFlink flink =
+            EmbeddedFlink.start(
+                EmbeddedFlink.haConfiguration(
+                    clusterId,
+                    kubernetes.namespace(),
+                    kubernetes.kubeconfig(),
+                    dir.resolve("flink")),
+                2)) {
+      // Back-pressured: the savepoint barrier waits behind buffered records for seconds.
+      JobID jobId =
+          flink.submitDemoJob(
+              "--rate", "2000", "--process-delay-ms", "5", "--checkpoint-interval", "600000");
+      String job = jobId.toHexString();
+      Path log = dir.resolve("killed.log");
+      Process process =
+          start(
+              writeConfig(clusterId, kubernetes, flink, port),
+              Map.of("SUPERVISOR_ADMIN_TOKEN", "t"),
+              log);
+      String id;
+      String triggerId;
+      try {
+        HttpTestClient http = new HttpTestClient(port);
+        Await.until(
+            "the job to run",
+            Duration.ofSeconds(60),
+            () ->
+                "RUNNING"
+                        .equals(http.get("/api/v1/jobs/" + job, "t").json().path("status").asText())
+                    ? Boolean.TRUE
+                    : null);
+        HttpTestClient.Response triggered =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(http.baseUrl() + "/api/v1/jobs/" + job + "/savepoints"))
+                    .header("Authorization", "Bearer t")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build());
+        assertThat(triggered.status()).isEqualTo(202);
+        assertThat(triggered.json().get("state").asText()).isEqualTo("IN_PROGRESS");
+        id = triggered.json().get("id").asText();
+        triggerId = triggered.json().get("triggerId").asText();
+      } finally {
+        process.destroyForcibly(); // SIGKILL: no shutdown hook, no last flush
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+
+      try (Sidecar next =
+          SidecarSettings.forCluster(
+                  kubernetes,
+                  clusterId,
+                  flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH))
+              .start()) {
+        HttpTestClient http = new HttpTestClient(next.apiPort());
+        JsonNode done =
+            Await.until(
+                "the savepoint to complete under the next sidecar",
+                Duration.ofSeconds(60),
+                () -> {
+                  JsonNode r =
+                      http.get(
+                              "/api/v1/jobs/" + job + "/savepoints/" + id,
+                              SidecarSettings.OPERATOR_TOKEN)
+                          .json();
+                  return "COMPLETED".equals(r.path("state").asText()) ? r : null;
+                });
+        assertThat(done.get("triggerId").asText()).as("not triggered again").isEqualTo(triggerId);
+        assertThat(done.get("attempts").asInt()).isEqualTo(1);
       }
       flink.cancelAndAwaitCleanup(jobId, kubernetes, Duration.ofSeconds(30));
     }
