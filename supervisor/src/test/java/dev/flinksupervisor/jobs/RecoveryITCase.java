@@ -7,20 +7,17 @@ import dev.flinksupervisor.Sidecar;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
-import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
+import dev.flinksupervisor.testing.MiniClusterOnKubernetes;
 import dev.flinksupervisor.testing.SidecarSettings;
-import dev.flinksupervisor.testing.TestKubernetes;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.StreamSupport;
-import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,42 +34,25 @@ class RecoveryITCase {
   private static final Path DEMO_JAR = Path.of("target", "demo-job.jar");
 
   @TempDir Path dir;
-  private KubernetesApi kubernetes;
+  private MiniClusterOnKubernetes cluster;
   private EmbeddedFlink flink;
   private Sidecar sidecar;
   private HttpTestClient http;
 
   @BeforeEach
   void start() throws Exception {
-    String clusterId = "recovery-it-" + UUID.randomUUID().toString().substring(0, 8);
     Path jars = Files.createDirectories(dir.resolve("usrlib"));
     Files.copy(DEMO_JAR, jars.resolve("demo-job.jar"));
-    kubernetes = TestKubernetes.start(dir.resolve("k8s"));
-    flink =
-        EmbeddedFlink.start(
-            EmbeddedFlink.haConfiguration(
-                clusterId, kubernetes.namespace(), kubernetes.kubeconfig(), dir.resolve("flink")),
-            4);
-    sidecar =
-        SidecarSettings.forCluster(
-                kubernetes,
-                clusterId,
-                flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH))
-            .set(SupervisorOptions.JAR_DIRECTORY, jars.toString())
-            .start();
+    cluster = MiniClusterOnKubernetes.start(dir, "recovery-it", 4);
+    flink = cluster.flink();
+    sidecar = cluster.sidecar().set(SupervisorOptions.JAR_DIRECTORY, jars.toString()).start();
     http = new HttpTestClient(sidecar.apiPort());
   }
 
   @AfterEach
   void stop() throws Exception {
     sidecar.close();
-    for (var job : flink.miniCluster().listJobs().get()) {
-      if (!job.getJobState().isGloballyTerminalState()) {
-        flink.cancelAndAwaitCleanup(job.getJobId(), kubernetes, PATIENCE);
-      }
-    }
-    flink.close();
-    kubernetes.close();
+    cluster.close();
   }
 
   private Response post(String path, String json) {

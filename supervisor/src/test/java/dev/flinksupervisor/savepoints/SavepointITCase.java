@@ -6,22 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flinksupervisor.Sidecar;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
-import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
+import dev.flinksupervisor.testing.MiniClusterOnKubernetes;
 import dev.flinksupervisor.testing.SidecarSettings;
-import dev.flinksupervisor.testing.TestKubernetes;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
 import org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders;
@@ -43,20 +40,14 @@ class SavepointITCase {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   @TempDir Path dir;
-  private KubernetesApi kubernetes;
+  private MiniClusterOnKubernetes cluster;
   private EmbeddedFlink flink;
-  private String clusterId;
   private Sidecar sidecar;
 
   @BeforeEach
   void start() throws Exception {
-    clusterId = "savepoint-it-" + UUID.randomUUID().toString().substring(0, 8);
-    kubernetes = TestKubernetes.start(dir.resolve("k8s"));
-    flink =
-        EmbeddedFlink.start(
-            EmbeddedFlink.haConfiguration(
-                clusterId, kubernetes.namespace(), kubernetes.kubeconfig(), dir.resolve("flink")),
-            4);
+    cluster = MiniClusterOnKubernetes.start(dir, "savepoint-it", 4);
+    flink = cluster.flink();
   }
 
   @AfterEach
@@ -64,18 +55,11 @@ class SavepointITCase {
     if (sidecar != null) {
       sidecar.close();
     }
-    for (var job : flink.miniCluster().listJobs().get()) {
-      if (!job.getJobState().isGloballyTerminalState()) {
-        flink.cancelAndAwaitCleanup(job.getJobId(), kubernetes, PATIENCE);
-      }
-    }
-    flink.close();
-    kubernetes.close();
+    cluster.close();
   }
 
   private SidecarSettings settings() {
-    return SidecarSettings.forCluster(
-        kubernetes, clusterId, flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH));
+    return cluster.sidecar();
   }
 
   private static Response post(HttpTestClient http, String path, String json) {

@@ -7,10 +7,8 @@ import dev.flinksupervisor.Sidecar;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
-import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.HttpTestClient;
-import dev.flinksupervisor.testing.SidecarSettings;
-import dev.flinksupervisor.testing.TestKubernetes;
+import dev.flinksupervisor.testing.MiniClusterOnKubernetes;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,11 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,42 +34,25 @@ import org.junit.jupiter.api.io.TempDir;
  * API, and health changes arrive on the event stream.
  */
 class SupervisionITCase {
-  private static final String TOKEN = SidecarSettings.OPERATOR_TOKEN;
+  private static final String TOKEN = dev.flinksupervisor.testing.SidecarSettings.OPERATOR_TOKEN;
   private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   @TempDir Path dir;
-  private KubernetesApi kubernetes;
+  private MiniClusterOnKubernetes cluster;
   private EmbeddedFlink flink;
   private Sidecar sidecar;
 
   @BeforeEach
   void start() throws Exception {
-    String clusterId = "supervision-it-" + UUID.randomUUID().toString().substring(0, 8);
-    kubernetes = TestKubernetes.start(dir.resolve("k8s"));
-    flink =
-        EmbeddedFlink.start(
-            EmbeddedFlink.haConfiguration(
-                clusterId, kubernetes.namespace(), kubernetes.kubeconfig(), dir.resolve("flink")),
-            4);
-    sidecar =
-        SidecarSettings.forCluster(
-                kubernetes,
-                clusterId,
-                flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH))
-            .set(SupervisorOptions.HEALTH_RESTART_LIMIT, "1")
-            .start();
+    cluster = MiniClusterOnKubernetes.start(dir, "supervision-it", 4);
+    flink = cluster.flink();
+    sidecar = cluster.sidecar().set(SupervisorOptions.HEALTH_RESTART_LIMIT, "1").start();
   }
 
   @AfterEach
   void stop() throws Exception {
     sidecar.close();
-    for (var job : flink.miniCluster().listJobs().get()) {
-      if (!job.getJobState().isGloballyTerminalState()) {
-        flink.cancelAndAwaitCleanup(job.getJobId(), kubernetes, PATIENCE);
-      }
-    }
-    flink.close();
-    kubernetes.close();
+    cluster.close();
   }
 
   private static JsonNode awaitVerdict(HttpTestClient http, JobID job, String verdict, String code)

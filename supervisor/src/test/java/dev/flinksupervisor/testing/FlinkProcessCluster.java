@@ -1,6 +1,7 @@
 package dev.flinksupervisor.testing;
 
 import dev.flinksupervisor.demo.Await;
+import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.demo.job.DemoJob;
 import java.io.IOException;
@@ -16,14 +17,12 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
 import org.apache.flink.kubernetes.configuration.KubernetesHighAvailabilityOptions;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
@@ -71,23 +70,12 @@ public final class FlinkProcessCluster implements AutoCloseable {
   public FlinkProcessCluster(
       Path workDir, KubernetesApi kubernetes, String clusterId, Leases leases) {
     this.workDir = workDir;
-    this.base = new Configuration();
-    base.set(HighAvailabilityOptions.HA_MODE, "kubernetes");
-    base.set(HighAvailabilityOptions.HA_STORAGE_PATH, workDir.resolve("ha").toUri().toString());
-    base.set(KubernetesConfigOptions.CLUSTER_ID, clusterId);
-    base.set(KubernetesConfigOptions.NAMESPACE, kubernetes.namespace());
-    base.set(KubernetesConfigOptions.KUBE_CONFIG_FILE, kubernetes.kubeconfig().toString());
-    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_LEASE_DURATION, Duration.ofSeconds(6));
-    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_RENEW_DEADLINE, Duration.ofSeconds(5));
-    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_RETRY_PERIOD, Duration.ofSeconds(1));
-    base.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        workDir.resolve("checkpoints").toUri().toString());
-    base.set(
-        CheckpointingOptions.SAVEPOINT_DIRECTORY, workDir.resolve("savepoints").toUri().toString());
-    base.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    base.set(RestOptions.ADDRESS, "127.0.0.1");
-    base.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    this.base =
+        EmbeddedFlink.haConfiguration(
+            clusterId, kubernetes.namespace(), kubernetes.kubeconfig(), workDir);
+    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_LEASE_DURATION, leases.duration());
+    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_RENEW_DEADLINE, leases.renewDeadline());
+    base.set(KubernetesHighAvailabilityOptions.KUBERNETES_RETRY_PERIOD, leases.retryPeriod());
     base.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
     base.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse("1g"));
     base.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
@@ -109,6 +97,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
     int restPort = freePort();
     Configuration conf = new Configuration(base);
     conf.set(RestOptions.PORT, restPort);
+    conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
     conf.set(JobManagerOptions.PORT, freePort());
     Path confDir = writeConfig("jm-" + index, conf);
     Path log = workDir.resolve("jm-" + index + ".log");
