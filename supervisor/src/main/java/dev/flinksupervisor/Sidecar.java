@@ -12,6 +12,11 @@ import dev.flinksupervisor.flink.RestFlinkJobs;
 import dev.flinksupervisor.flink.RestFlinkSavepoints;
 import dev.flinksupervisor.jobs.JobService;
 import dev.flinksupervisor.jobs.OwnedJobs;
+import dev.flinksupervisor.metrics.MeteredFlinkGateway;
+import dev.flinksupervisor.metrics.MeteredLedger;
+import dev.flinksupervisor.metrics.MeteredRetainedCheckpoints;
+import dev.flinksupervisor.metrics.MetricsSetup;
+import dev.flinksupervisor.metrics.SupervisorMeters;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
@@ -106,13 +111,19 @@ public final class Sidecar implements AutoCloseable {
                 config.get(SupervisorOptions.HEALTH_CHECKPOINT_FAILURE_LIMIT),
                 config.get(SupervisorOptions.HEALTH_STUCK_AFTER)));
 
+    MetricsSetup metrics = metricsSetup(config, clusterId, namespace);
+    resources.add(metrics);
+    SupervisorMeters meters = new SupervisorMeters(metrics.registry(), clock);
+
     KubernetesClient kubernetes =
         KubernetesClients.create(config.getOptional(SupervisorOptions.KUBECONFIG), namespace);
     resources.add(kubernetes);
     LedgerKeeper ledger =
         new LedgerKeeper(
-            new ConfigMapLedger(
-                kubernetes, namespace, clusterId, ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
+            new MeteredLedger(
+                new ConfigMapLedger(
+                    kubernetes, namespace, clusterId, ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
+                metrics.registry()),
             // Events go last: they are the section that sheds its oldest entries to fit.
             List.of(savepointBook, ownedJobs, healthPolicies, restorable, events),
             () -> state.snapshot().leadership().role() == Role.ACTIVE);
@@ -133,6 +144,7 @@ public final class Sidecar implements AutoCloseable {
         leader -> {
           Role before = state.snapshot().leadership().role();
           leadership.onLeaderChange(leader);
+          meters.leaderChanged();
           if (before != Role.ACTIVE && state.snapshot().leadership().role() == Role.ACTIVE) {
             // Take over what the previous active sidecar recorded, savepoints in flight included.
             ledger.restoreQuietly(savepointBook);
@@ -159,7 +171,8 @@ public final class Sidecar implements AutoCloseable {
 
     SupervisionLoop loop =
         new SupervisionLoop(
-            new RestFlinkGateway(restClient, requestTimeout),
+            new MeteredFlinkGateway(
+                new RestFlinkGateway(restClient, requestTimeout), metrics.registry()),
             state,
             events,
             clock,
@@ -167,11 +180,12 @@ public final class Sidecar implements AutoCloseable {
                 config.get(SupervisorOptions.POLL_INTERVAL),
                 config.get(SupervisorOptions.MAX_BACKOFF)),
             config.get(SupervisorOptions.DETAILS_INTERVAL),
-            retainedCheckpoints,
+            new MeteredRetainedCheckpoints(retainedCheckpoints, metrics.registry()),
             config.get(SupervisorOptions.RETAINED_READ_INTERVAL),
             healthPolicies::of,
             restorable,
             supervisionThread);
+    loop.observe(meters);
     SavepointService savepoints =
         new SavepointService(
             new RestFlinkSavepoints(restClient, requestTimeout),
@@ -183,6 +197,7 @@ public final class Sidecar implements AutoCloseable {
             () -> new TriggerId().toHexString(),
             ledger::flushQuietly);
 
+    savepoints.observe(meters::savepointEnded);
     JobService jobs =
         new JobService(
             new RestFlinkJobs(
@@ -209,13 +224,15 @@ public final class Sidecar implements AutoCloseable {
                 tokens,
                 clusterId,
                 namespace,
-                config.get(SupervisorOptions.STALE_AFTER)),
+                config.get(SupervisorOptions.STALE_AFTER),
+                config.get(SupervisorOptions.METRICS_REQUIRE_TOKEN)),
             state,
             events,
             savepoints,
             healthPolicies,
             jobs,
             restorable,
+            metrics,
             clock);
 
     api.start();
@@ -238,6 +255,32 @@ public final class Sidecar implements AutoCloseable {
     LOG.info("Supervising Flink cluster '{}' in namespace '{}'", clusterId, namespace);
     return new Sidecar(
         resources, state, savepoints, config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE), api);
+  }
+
+  private static MetricsSetup metricsSetup(
+      SupervisorConfig config, String clusterId, String namespace) {
+    Map<String, String> identity = new LinkedHashMap<>();
+    identity.put("k8s.namespace.name", namespace);
+    identity.put(
+        "k8s.pod.name",
+        config.getOptional(SupervisorOptions.METRICS_POD_NAME).orElseGet(Sidecar::hostName));
+    identity.put("flink.cluster.id", clusterId);
+    return new MetricsSetup(
+        identity,
+        new MetricsSetup.Otlp(
+            config.get(SupervisorOptions.OTLP_ENABLED),
+            config.getOptional(SupervisorOptions.OTLP_URL),
+            config.get(SupervisorOptions.OTLP_STEP),
+            config.getOptional(SupervisorOptions.OTLP_HEADERS).orElse(Map.of()),
+            config.getOptional(SupervisorOptions.OTLP_RESOURCE_ATTRIBUTES).orElse(Map.of())));
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "unknown";
+    }
   }
 
   private static SavepointSettings savepointSettings(SupervisorConfig config) {

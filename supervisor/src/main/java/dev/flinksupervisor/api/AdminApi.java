@@ -10,6 +10,7 @@ import dev.flinksupervisor.api.ApiModel.JobListJson;
 import dev.flinksupervisor.api.ApiModel.ReadyJson;
 import dev.flinksupervisor.api.ApiModel.UpJson;
 import dev.flinksupervisor.jobs.JobService;
+import dev.flinksupervisor.metrics.MetricsSetup;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
@@ -27,6 +28,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +56,14 @@ public final class AdminApi implements AutoCloseable {
       Map<String, ApiRole> tokens,
       String clusterId,
       String namespace,
-      Duration staleAfter) {}
+      Duration staleAfter,
+      boolean metricsRequireToken) {}
 
   private final Settings settings;
   private final ClusterState state;
   private final EventLog events;
   private final RestorableRecord restorable;
+  private final MetricsSetup metrics;
   private final Clock clock;
   private final BearerTokenAuth auth;
   private final SavepointRoutes savepointRoutes;
@@ -74,11 +79,13 @@ public final class AdminApi implements AutoCloseable {
       HealthPolicies healthPolicies,
       JobService jobs,
       RestorableRecord restorable,
+      MetricsSetup metrics,
       Clock clock) {
     this.settings = settings;
     this.state = state;
     this.events = events;
     this.restorable = restorable;
+    this.metrics = metrics;
     this.clock = clock;
     this.auth = new BearerTokenAuth(settings.tokens());
     Access access = new Access(state);
@@ -96,6 +103,14 @@ public final class AdminApi implements AutoCloseable {
 
     config.routes.get("/healthz", ctx -> ctx.json(new UpJson("UP")));
     config.routes.get("/readyz", this::readyz);
+    if (settings.metricsRequireToken()) {
+      config.routes.before("/metrics", auth::check);
+    }
+    config.routes.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    config.requestLogger.http(this::timeRequest);
 
     config.routes.before(API + "/*", auth::check);
     config.routes.get(API + "/cluster", this::cluster);
@@ -237,6 +252,20 @@ public final class AdminApi implements AutoCloseable {
       throw ProblemException.badRequest(
           "since", "'since' must be an ISO-8601 instant such as 2026-01-01T00:00:00Z.");
     }
+  }
+
+  /** Every request, timed by method, route (the matched path, not the URL) and status. */
+  private void timeRequest(Context ctx, Float millis) {
+    Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+    String route = matched == null ? "unmatched" : matched.path;
+    Timer.builder("http.server.requests")
+        .description("Requests to the admin API")
+        .tags(
+            "method", ctx.method().name(),
+            "route", route,
+            "status", String.valueOf(ctx.statusCode()))
+        .register(metrics.registry())
+        .record(Duration.ofNanos((long) (millis * 1_000_000L)));
   }
 
   /** The newest restorable state of every job, from the sidecar's record. */

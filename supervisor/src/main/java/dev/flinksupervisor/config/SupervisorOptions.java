@@ -4,6 +4,7 @@ import dev.flinksupervisor.flink.FlinkSavepoints.Format;
 import dev.flinksupervisor.savepoints.BlackoutWindow;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -294,6 +295,69 @@ public final class SupervisorOptions {
           "/opt/flink/usrlib",
           "Jobs are submitted from jars under this directory only.");
 
+  // --- Metrics ---
+
+  public static final ConfigOption<Boolean> METRICS_REQUIRE_TOKEN =
+      option(
+          "metrics.require-token",
+          "boolean",
+          Values::bool,
+          false,
+          "Whether GET /metrics needs a bearer token (any role) like /api/v1.");
+
+  public static final ConfigOption<String> METRICS_POD_NAME =
+      option(
+          "metrics.pod-name",
+          "text",
+          Values::text,
+          null,
+          "The pod's name for the k8s.pod.name tag (downward API metadata.name). Unset: the host"
+              + " name.");
+
+  public static final ConfigOption<Boolean> OTLP_ENABLED =
+      option(
+          "metrics.otlp.enabled",
+          "boolean",
+          Values::bool,
+          false,
+          "Push metrics by OTLP over HTTP/protobuf.");
+
+  public static final ConfigOption<String> OTLP_URL =
+      option(
+          "metrics.otlp.url",
+          "URL",
+          Values::text,
+          null,
+          "Where OTLP metrics go. Unset: OTEL_EXPORTER_OTLP_METRICS_ENDPOINT or"
+              + " OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318/v1/metrics.");
+
+  public static final ConfigOption<Duration> OTLP_STEP =
+      option(
+          "metrics.otlp.step",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(60),
+          "How often metrics are pushed.");
+
+  public static final ConfigOption<Map<String, String>> OTLP_HEADERS =
+      new ConfigOption<>(
+          "metrics.otlp.headers",
+          "key=value,…",
+          Values::keyValues,
+          null,
+          false,
+          true,
+          "Headers of every OTLP request (for example an API key). Unset: OTEL_EXPORTER_OTLP_HEADERS.");
+
+  public static final ConfigOption<Map<String, String>> OTLP_RESOURCE_ATTRIBUTES =
+      option(
+          "metrics.otlp.resource-attributes",
+          "key=value,…",
+          Values::keyValues,
+          null,
+          "Extra OTLP resource attributes, beside service.name, k8s.namespace.name, k8s.pod.name"
+              + " and flink.cluster.id.");
+
   // --- Admin API ---
 
   public static final ConfigOption<String> API_HOST =
@@ -355,6 +419,13 @@ public final class SupervisorOptions {
           SAVEPOINT_FORMAT,
           SAVEPOINT_TRACK_INTERVAL,
           JAR_DIRECTORY,
+          METRICS_REQUIRE_TOKEN,
+          METRICS_POD_NAME,
+          OTLP_ENABLED,
+          OTLP_URL,
+          OTLP_STEP,
+          OTLP_HEADERS,
+          OTLP_RESOURCE_ATTRIBUTES,
           LEDGER_FLUSH_INTERVAL,
           API_HOST,
           API_PORT,

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +25,19 @@ public final class Values {
       throw new IllegalArgumentException("expected a non-empty text");
     }
     return raw;
+  }
+
+  /** {@code key=value,key2=value2}. */
+  public static Map<String, String> keyValues(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : raw.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("expected key=value pairs separated by commas");
+      }
+      out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return out;
   }
 
   public static boolean bool(String raw) {

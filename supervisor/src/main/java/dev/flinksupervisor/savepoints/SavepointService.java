@@ -55,6 +55,12 @@ public final class SavepointService {
   private final Supplier<String> ids;
   private final Runnable persist;
   private final Map<String, Instant> firstSeen = new HashMap<>();
+  private volatile java.util.function.Consumer<SavepointRecord> onEnded = r -> {};
+
+  /** Who is told of every savepoint that ended: completed, failed or abandoned (metrics). */
+  public void observe(java.util.function.Consumer<SavepointRecord> listener) {
+    this.onEnded = listener;
+  }
 
   /**
    * @param ids new record ids and trigger ids: 32 hexadecimal digits each
@@ -316,6 +322,7 @@ public final class SavepointService {
             + " completed since it was triggered";
     SavepointRecord ended =
         update(record, r -> r.ended(SavepointState.ABANDONED, reason, clock.instant()));
+    onEnded.accept(ended);
     events.record(
         ABANDONED,
         Severity.WARNING,
@@ -326,6 +333,7 @@ public final class SavepointService {
 
   private SavepointRecord complete(SavepointRecord record, String path, String note) {
     SavepointRecord done = update(record, r -> r.completed(path, clock.instant()));
+    onEnded.accept(done);
     events.record(
         COMPLETED,
         Severity.INFO,
@@ -351,6 +359,7 @@ public final class SavepointService {
   private SavepointRecord fail(SavepointRecord record, String reason) {
     SavepointRecord failed =
         update(record, r -> r.ended(SavepointState.FAILED, reason, clock.instant()));
+    onEnded.accept(failed);
     events.record(
         FAILED,
         Severity.ERROR,

@@ -51,6 +51,7 @@ public final class SupervisionLoop implements AutoCloseable {
   private final Duration retainedReadInterval;
   private final Function<String, HealthThresholds> thresholds;
   private final RestorableRecord restorableRecord;
+  private volatile SupervisionObserver observer = SupervisionObserver.NONE;
   private ScheduledFuture<?> next;
   private Instant retainedReadAt;
   private boolean running;
@@ -83,6 +84,11 @@ public final class SupervisionLoop implements AutoCloseable {
     this.executor = executor;
   }
 
+  /** Who is told of each cycle (metrics). */
+  public void observe(SupervisionObserver next) {
+    this.observer = next;
+  }
+
   public synchronized void start() {
     if (!running) {
       running = true;
@@ -110,6 +116,7 @@ public final class SupervisionLoop implements AutoCloseable {
 
   /** One supervision cycle; public so tests can drive cycles without a scheduler. */
   public void cycle() {
+    long started = System.nanoTime();
     List<JobSummary> jobs;
     try {
       jobs = gateway.jobs().get();
@@ -185,8 +192,9 @@ public final class SupervisionLoop implements AutoCloseable {
       }
       entry.setValue(view.withHealth(health));
     }
-    state.update(s -> s.withJobs(next, now));
+    ClusterSnapshot after = state.update(s -> s.withJobs(next, now));
     restorableRecord.update(next.values(), now);
+    observer.afterCycle(after, Duration.ofNanos(System.nanoTime() - started));
   }
 
   /**
@@ -302,6 +310,11 @@ public final class SupervisionLoop implements AutoCloseable {
     }
     JobStatus before = previous.summary().status();
     if (before != summary.status()) {
+      if (summary.lastModification() > 0) {
+        observer.statusChangeSeen(
+            summary,
+            Duration.between(Instant.ofEpochMilli(summary.lastModification()), clock.instant()));
+      }
       events.record(
           EventTypes.JOB_STATUS_CHANGED,
           severityOf(summary.status()),

@@ -12,6 +12,7 @@ import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.Leader;
 import dev.flinksupervisor.jobs.JobService;
 import dev.flinksupervisor.jobs.OwnedJobs;
+import dev.flinksupervisor.metrics.MetricsSetup;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
@@ -73,6 +74,11 @@ class AdminApiTest {
           new SequentialIds(),
           () -> {});
   private static final String VIEWER = "viewer-token";
+  private final MetricsSetup metrics =
+      new MetricsSetup(
+          Map.of("flink.cluster.id", "orders"),
+          new MetricsSetup.Otlp(
+              false, Optional.empty(), Duration.ofMinutes(1), Map.of(), Map.of()));
   private AdminApi api;
   private HttpTestClient http;
 
@@ -86,7 +92,8 @@ class AdminApiTest {
                     Map.of(TOKEN, ApiRole.OPERATOR, VIEWER, ApiRole.VIEWER),
                     "orders",
                     "flink",
-                    Duration.ofSeconds(5)),
+                    Duration.ofSeconds(5),
+                    false),
                 state,
                 events,
                 savepoints,
@@ -108,6 +115,7 @@ class AdminApiTest {
                     new SequentialIds(),
                     () -> {}),
                 new RestorableRecord(),
+                metrics,
                 clock)
             .start();
     http = new HttpTestClient(api.port());
@@ -370,6 +378,21 @@ class AdminApiTest {
     assertThat(post(path, TOKEN, null, "").status()).isEqualTo(202);
     assertProblem(post(path, TOKEN, null, ""), 409);
     assertThat(flink.count("trigger")).isEqualTo(1);
+  }
+
+  @Test
+  void metrics_are_open_prometheus_text_with_request_timings() {
+    http.get("/api/v1/jobs", TOKEN);
+
+    Response r = http.get("/metrics", null);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.contentType()).startsWith("text/plain");
+    assertThat(r.body())
+        .contains("jvm_memory_used_bytes")
+        .contains("http_server_requests_seconds_count{")
+        .contains("route=\"/api/v1/jobs\"")
+        .contains("flink_cluster_id=\"orders\"");
   }
 
   @Test
