@@ -1,0 +1,98 @@
+package dev.flinksupervisor.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.FlinkSavepoints.Format;
+import dev.flinksupervisor.flink.JobProgress;
+import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.savepoints.SavepointOrigin;
+import dev.flinksupervisor.savepoints.SavepointRecord;
+import dev.flinksupervisor.savepoints.SavepointState;
+import dev.flinksupervisor.store.InMemoryLedger;
+import dev.flinksupervisor.store.LedgerException;
+import dev.flinksupervisor.supervision.ClusterSnapshot;
+import dev.flinksupervisor.supervision.JobView;
+import dev.flinksupervisor.testing.FakeFlinkGateway;
+import dev.flinksupervisor.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.JobStatus;
+import org.junit.jupiter.api.Test;
+
+/** Every sidecar meter the Grafana dashboard and the README name is one the sidecar exports. */
+class DashboardTest {
+  private static final Pattern METER = Pattern.compile("flink_supervisor_[a-z_]+");
+
+  @Test
+  void the_dashboard_and_the_readme_name_only_exported_meters() throws Exception {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    MetricsSetup setup =
+        new MetricsSetup(
+            Map.of("flink.cluster.id", "c"),
+            new MetricsSetup.Otlp(
+                false, Optional.empty(), Duration.ofMinutes(1), Map.of(), Map.of()));
+    SupervisorMeters meters = new SupervisorMeters(setup.registry(), new MutableClock(now));
+    CheckpointInfo checkpoint = new CheckpointInfo(1, now.toEpochMilli(), false, "file:/cp");
+    CheckpointInfo savepoint = new CheckpointInfo(2, now.toEpochMilli(), true, "file:/sp");
+    JobSummary summary = new JobSummary("j", "job", JobStatus.RUNNING, 1, -1, 1, 1);
+    JobView job =
+        JobView.firstSeen(summary)
+            .withProgress(
+                new JobProgress(1, Optional.of(checkpoint), Optional.of(savepoint), 1, 0), now);
+    meters.afterCycle(ClusterSnapshot.EMPTY.withJobs(Map.of("j", job), now), Duration.ofMillis(1));
+    meters.statusChangeSeen(summary, Duration.ofMillis(5));
+    meters.leaderChanged();
+    meters.savepointEnded(
+        new SavepointRecord(
+            "s",
+            "j",
+            "t",
+            SavepointState.COMPLETED,
+            SavepointOrigin.MANUAL,
+            null,
+            Format.CANONICAL,
+            false,
+            now,
+            now,
+            now,
+            "file:/sp",
+            null,
+            1,
+            null,
+            false,
+            null));
+    new MeteredFlinkGateway(new FakeFlinkGateway(), setup.registry()).jobs().join();
+    try {
+      new MeteredLedger(new InMemoryLedger(1), setup.registry()).write(Map.of("k", "too big"));
+    } catch (LedgerException expected) {
+      // counted as a failed write
+    }
+    String scrape = setup.scrape();
+
+    Set<String> named = new TreeSet<>();
+    for (Path doc :
+        new Path[] {
+          Path.of("..", "k8s", "grafana", "flink-supervisor-dashboard.json"),
+          Path.of("..", "README.md")
+        }) {
+      Matcher m = METER.matcher(Files.readString(doc));
+      while (m.find()) {
+        named.add(m.group());
+      }
+    }
+    assertThat(named).isNotEmpty();
+    for (String name : named) {
+      assertThat(scrape).as("the scrape has %s", name).contains(name);
+    }
+    setup.close();
+  }
+}
