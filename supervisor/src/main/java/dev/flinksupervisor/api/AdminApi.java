@@ -26,6 +26,7 @@ import dev.flinksupervisor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
@@ -57,7 +58,8 @@ public final class AdminApi implements AutoCloseable {
       String clusterId,
       String namespace,
       Duration staleAfter,
-      boolean metricsRequireToken) {}
+      boolean metricsRequireToken,
+      long maxBodyBytes) {}
 
   private final Settings settings;
   private final ClusterState state;
@@ -100,6 +102,7 @@ public final class AdminApi implements AutoCloseable {
     config.jsonMapper(new JavalinJackson(Json.newMapper(), false));
     config.jetty.host = settings.host();
     config.jetty.port = settings.port();
+    config.http.maxRequestSize = settings.maxBodyBytes();
 
     config.routes.get("/healthz", ctx -> ctx.json(new UpJson("UP")));
     config.routes.get("/readyz", this::readyz);
@@ -138,6 +141,18 @@ public final class AdminApi implements AutoCloseable {
     config.routes.after(API + "/*", this::audit);
 
     config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
+    config.routes.exception(
+        HttpResponseException.class,
+        (e, ctx) ->
+            problem(
+                ctx,
+                Problem.of(
+                    e.getStatus(),
+                    e.getStatus() == 413 ? "payload-too-large" : "http-" + e.getStatus(),
+                    e.getStatus() == 413 ? "Payload too large" : "Request refused",
+                    e.getStatus() == 413
+                        ? "The body is larger than " + settings.maxBodyBytes() + " bytes."
+                        : String.valueOf(e.getMessage()))));
     config.routes.exception(
         Exception.class,
         (e, ctx) -> {

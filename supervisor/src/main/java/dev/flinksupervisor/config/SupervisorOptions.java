@@ -366,6 +366,14 @@ public final class SupervisorOptions {
   public static final ConfigOption<Integer> API_PORT =
       option("api.port", "port", Values::port, 8085, "The admin API's TCP port (0: any free one).");
 
+  public static final ConfigOption<Integer> API_MAX_BODY_BYTES =
+      option(
+          "api.max-body-bytes",
+          "bytes",
+          Values::positiveInt,
+          1024 * 1024,
+          "The largest request body the admin API reads; larger ones get 413.");
+
   public static final ConfigOption<String> ADMIN_TOKEN =
       new ConfigOption<>(
           "admin.token",
@@ -429,6 +437,7 @@ public final class SupervisorOptions {
           LEDGER_FLUSH_INTERVAL,
           API_HOST,
           API_PORT,
+          API_MAX_BODY_BYTES,
           ADMIN_TOKEN,
           VIEWER_TOKEN);
 

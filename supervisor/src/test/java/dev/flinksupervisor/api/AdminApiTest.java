@@ -93,7 +93,8 @@ class AdminApiTest {
                     "orders",
                     "flink",
                     Duration.ofSeconds(5),
-                    false),
+                    false,
+                    1024 * 1024),
                 state,
                 events,
                 savepoints,
@@ -393,6 +394,17 @@ class AdminApiTest {
         .contains("http_server_requests_seconds_count{")
         .contains("route=\"/api/v1/jobs\"")
         .contains("flink_cluster_id=\"orders\"");
+  }
+
+  @Test
+  void a_huge_body_is_a_413_problem_and_changes_nothing() {
+    knowOneRunningJob();
+    String huge = "{\"targetDirectory\":\"" + "x".repeat(2_000_000) + "\"}";
+
+    Response r = post("/api/v1/jobs/" + JOB + "/savepoints", TOKEN, "application/json", huge);
+
+    assertProblem(r, 413);
+    assertThat(flink.calls).isEmpty();
   }
 
   @Test
