@@ -106,6 +106,8 @@ public final class AdminApi implements AutoCloseable {
 
     config.routes.get("/healthz", ctx -> ctx.json(new UpJson("UP")));
     config.routes.get("/readyz", this::readyz);
+    Map<String, Object> openApi = OpenApiDocument.build(version());
+    config.routes.get("/openapi.json", ctx -> ctx.json(openApi));
     if (settings.metricsRequireToken()) {
       config.routes.before("/metrics", auth::check);
     }
@@ -192,6 +194,21 @@ public final class AdminApi implements AutoCloseable {
     app.start();
     LOG.info("Admin API listening on {}:{}", settings.host(), app.port());
     return this;
+  }
+
+  /** Every HTTP route the server has, as "METHOD path". */
+  List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(parsed -> parsed.endpoint)
+        .filter(e -> e.method.isHttpMethod())
+        .map(e -> e.method.name() + " " + e.path)
+        .sorted()
+        .toList();
+  }
+
+  private static String version() {
+    String v = AdminApi.class.getPackage().getImplementationVersion();
+    return v == null ? "development" : v;
   }
 
   /** The port actually bound (useful with port 0). */

@@ -397,6 +397,27 @@ class AdminApiTest {
   }
 
   @Test
+  void the_openapi_document_describes_exactly_the_routes_the_server_has() {
+    JsonNode doc = http.get("/openapi.json", null).json();
+    assertThat(doc.get("openapi").asText()).startsWith("3.");
+
+    List<String> documented = new java.util.ArrayList<>();
+    doc.get("paths")
+        .fields()
+        .forEachRemaining(
+            path ->
+                path.getValue()
+                    .fieldNames()
+                    .forEachRemaining(
+                        method -> documented.add(method.toUpperCase() + " " + path.getKey())));
+
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(api.routes());
+    JsonNode trigger = doc.at("/paths/~1api~1v1~1jobs~1{jobId}~1savepoints/post");
+    assertThat(trigger.get("x-role").asText()).isEqualTo("operator");
+    assertThat(trigger.at("/responses/403/content").has("application/problem+json")).isTrue();
+  }
+
+  @Test
   void a_huge_body_is_a_413_problem_and_changes_nothing() {
     knowOneRunningJob();
     String huge = "{\"targetDirectory\":\"" + "x".repeat(2_000_000) + "\"}";
