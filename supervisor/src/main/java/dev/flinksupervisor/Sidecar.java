@@ -2,6 +2,8 @@ package dev.flinksupervisor;
 
 import dev.flinksupervisor.api.AdminApi;
 import dev.flinksupervisor.api.ApiRole;
+import dev.flinksupervisor.api.TokenFileWatcher;
+import dev.flinksupervisor.config.ConfigException;
 import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.flink.FlinkClients;
@@ -43,10 +45,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
@@ -211,11 +215,31 @@ public final class Sidecar implements AutoCloseable {
             () -> new JobID().toHexString(),
             ledger::flushQuietly);
 
-    Map<String, ApiRole> tokens = new LinkedHashMap<>();
-    tokens.put(config.get(SupervisorOptions.ADMIN_TOKEN), ApiRole.OPERATOR);
+    Map<String, ApiRole> fixedTokens = new LinkedHashMap<>();
+    config
+        .getOptional(SupervisorOptions.ADMIN_TOKEN)
+        .ifPresent(token -> fixedTokens.put(token, ApiRole.OPERATOR));
     config
         .getOptional(SupervisorOptions.VIEWER_TOKEN)
-        .ifPresent(token -> tokens.put(token, ApiRole.VIEWER));
+        .ifPresent(token -> fixedTokens.put(token, ApiRole.VIEWER));
+    Optional<Path> tokensFile = config.getOptional(SupervisorOptions.TOKENS_FILE).map(Path::of);
+    if (tokensFile.isEmpty() && !fixedTokens.containsValue(ApiRole.OPERATOR)) {
+      throw new ConfigException(
+          "Set 'admin.token' (SUPERVISOR_ADMIN_TOKEN) or 'admin.tokens-file': the admin API needs"
+              + " at least one operator token.");
+    }
+    AtomicReference<AdminApi> apiRef = new AtomicReference<>();
+    TokenFileWatcher tokenWatcher =
+        tokensFile
+            .map(
+                file -> new TokenFileWatcher(file, fixedTokens, t -> apiRef.get().replaceTokens(t)))
+            .orElse(null);
+    Map<String, ApiRole> tokens;
+    try {
+      tokens = tokenWatcher == null ? fixedTokens : tokenWatcher.load();
+    } catch (Exception e) {
+      throw new ConfigException("Option 'admin.tokens-file': " + e.getMessage(), e);
+    }
     AdminApi api =
         new AdminApi(
             new AdminApi.Settings(
@@ -236,8 +260,14 @@ public final class Sidecar implements AutoCloseable {
             metrics,
             clock);
 
+    apiRef.set(api);
     api.start();
     resources.add(api);
+    if (tokenWatcher != null) {
+      long reload = config.get(SupervisorOptions.TOKENS_RELOAD_INTERVAL).toMillis();
+      supervisionThread.scheduleWithFixedDelay(
+          tokenWatcher::poll, reload, reload, TimeUnit.MILLISECONDS);
+    }
     loop.start();
     resources.add(loop);
     ledger.start(supervisionThread, config.get(SupervisorOptions.LEDGER_FLUSH_INTERVAL));

@@ -196,6 +196,11 @@ public final class AdminApi implements AutoCloseable {
     return this;
   }
 
+  /** Replaces the accepted tokens, for example after the tokens file changed. */
+  public void replaceTokens(Map<String, ApiRole> tokens) {
+    auth.replace(tokens);
+  }
+
   /** Every HTTP route the server has, as "METHOD path". */
   List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()

@@ -18,10 +18,17 @@ final class BearerTokenAuth {
   static final String CALLER = "flink-supervisor.caller";
   private static final String PREFIX = "Bearer ";
 
-  private final Map<byte[], ApiRole> tokens = new LinkedHashMap<>();
+  private volatile Map<byte[], ApiRole> tokens = Map.of();
 
   BearerTokenAuth(Map<String, ApiRole> tokensByValue) {
-    tokensByValue.forEach((token, role) -> tokens.put(sha256(token), role));
+    replace(tokensByValue);
+  }
+
+  /** Replaces every token at once (a rotated Secret); requests in flight see old or new. */
+  void replace(Map<String, ApiRole> tokensByValue) {
+    Map<byte[], ApiRole> hashed = new LinkedHashMap<>();
+    tokensByValue.forEach((token, role) -> hashed.put(sha256(token), role));
+    tokens = hashed;
   }
 
   /** Authenticates the request and remembers the caller's role and a token fingerprint. */

@@ -380,9 +380,27 @@ public final class SupervisorOptions {
           "text",
           Values::text,
           null,
+          false,
           true,
-          true,
-          "The bearer token for /api/v1 (set it through the environment, from a Secret).");
+          "An operator bearer token for /api/v1 (set it through the environment, from a Secret)."
+              + " This or admin.tokens-file is required.");
+
+  public static final ConfigOption<String> TOKENS_FILE =
+      option(
+          "admin.tokens-file",
+          "path",
+          Values::text,
+          null,
+          "A file of bearer tokens, one '<operator|viewer> <token>' per line (a mounted Secret);"
+              + " re-read when it changes.");
+
+  public static final ConfigOption<Duration> TOKENS_RELOAD_INTERVAL =
+      option(
+          "admin.tokens-reload-interval",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(10),
+          "How often the tokens file is checked for changes.");
 
   public static final ConfigOption<String> VIEWER_TOKEN =
       new ConfigOption<>(
@@ -439,7 +457,9 @@ public final class SupervisorOptions {
           API_PORT,
           API_MAX_BODY_BYTES,
           ADMIN_TOKEN,
-          VIEWER_TOKEN);
+          VIEWER_TOKEN,
+          TOKENS_FILE,
+          TOKENS_RELOAD_INTERVAL);
 
   /**
    * Settings under this key are handed to Flink's client as they are ({@code flink.rest.retry

@@ -322,6 +322,14 @@ class AdminApiTest {
   }
 
   @Test
+  void rotated_tokens_take_effect_and_old_ones_stop_working() {
+    api.replaceTokens(Map.of("rotated", ApiRole.OPERATOR));
+
+    assertProblem(http.get("/api/v1/jobs", TOKEN), 401);
+    assertThat(http.get("/api/v1/jobs", "rotated").status()).isEqualTo(200);
+  }
+
+  @Test
   void a_viewer_may_read_but_not_act() {
     knowOneRunningJob();
 
