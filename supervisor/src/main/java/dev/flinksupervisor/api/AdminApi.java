@@ -103,6 +103,7 @@ public final class AdminApi implements AutoCloseable {
     config.jetty.host = settings.host();
     config.jetty.port = settings.port();
     config.http.maxRequestSize = settings.maxBodyBytes();
+    config.http.prefer405over404 = true;
 
     config.routes.get("/healthz", ctx -> ctx.json(new UpJson("UP")));
     config.routes.get("/readyz", this::readyz);
@@ -127,7 +128,8 @@ public final class AdminApi implements AutoCloseable {
         API + "/events/stream",
         ctx -> {
           String accept = ctx.header("Accept");
-          if (accept == null || !accept.contains("text/event-stream")) {
+          boolean get = ctx.method() == io.javalin.http.HandlerType.GET;
+          if (get && (accept == null || !accept.contains("text/event-stream"))) {
             throw new ProblemException(
                 Problem.of(
                     406,

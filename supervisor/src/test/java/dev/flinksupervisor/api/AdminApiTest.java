@@ -277,6 +277,91 @@ class AdminApiTest {
     assertThat(r.json().get("field").asText()).isEqualTo("since");
   }
 
+  private Response send(String method, String path, String token, String contentType, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(http.baseUrl() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return http.send(request.build());
+  }
+
+  @Test
+  void every_endpoint_refuses_bad_input_with_a_problem_and_changes_nothing() {
+    knowOneRunningJob();
+    var jobsBefore = state.snapshot().jobs();
+    String unknownJob = "ffffffffffffffffffffffffffffffff";
+    JsonNode paths = http.get("/openapi.json", null).json().get("paths");
+    int checked = 0;
+    for (var path : (Iterable<java.util.Map.Entry<String, JsonNode>>) paths::fields) {
+      for (var op : (Iterable<java.util.Map.Entry<String, JsonNode>>) path.getValue()::fields) {
+        String method = op.getKey().toUpperCase();
+        JsonNode operation = op.getValue();
+        String role = operation.path("x-role").asText("open");
+        boolean hasBody = operation.has("requestBody");
+        String template = path.getKey();
+        String concrete = template.replace("{jobId}", JOB).replace("{id}", unknownJob);
+        String what = method + " " + template;
+        String body = hasBody ? "{}" : null;
+        String type = hasBody ? "application/json" : null;
+        if (role.equals("open")) {
+          continue;
+        }
+        assertProblem(send(method, concrete, null, type, body), 401);
+        assertProblem(send(method, concrete, "expired-or-rotated", type, body), 401);
+        if (role.equals("operator")) {
+          Response viewer = send(method, concrete, VIEWER, type, body);
+          assertThat(viewer.status()).as(what + " as viewer").isEqualTo(403);
+          assertProblem(viewer, 403);
+        }
+        if (template.contains("{jobId}")) {
+          Response unknown =
+              send(
+                  method,
+                  template.replace("{jobId}", unknownJob).replace("{id}", unknownJob),
+                  TOKEN,
+                  type,
+                  body);
+          assertThat(unknown.status()).as(what + " of an unknown job").isEqualTo(404);
+          assertProblem(unknown, 404);
+        }
+        if (hasBody) {
+          assertProblem(send(method, concrete, TOKEN, "application/json", "{"), 400);
+          assertProblem(send(method, concrete, TOKEN, "text/plain", "{}"), 415);
+          Response unknownField =
+              send(method, concrete, TOKEN, "application/json", "{\"noSuchField\": 1}");
+          assertProblem(unknownField, 400);
+          assertThat(unknownField.json().get("field").asText()).as(what).isEqualTo("noSuchField");
+          assertProblem(send(method, concrete, TOKEN, "application/json", "[1, 2]"), 400);
+          assertProblem(
+              send(
+                  method,
+                  concrete,
+                  TOKEN,
+                  "application/json",
+                  "{\"x\":\"" + "y".repeat(1_100_000) + "\"}"),
+              413);
+        }
+        assertProblem(send("PATCH", concrete, TOKEN, null, null), 405);
+        checked++;
+      }
+    }
+
+    assertThat(checked).isGreaterThan(15);
+    assertThat(flink.calls).as("nothing reached Flink").isEmpty();
+    assertThat(state.snapshot().jobs()).isEqualTo(jobsBefore);
+    assertThat(http.get("/api/v1/jobs/" + JOB + "/savepoints", TOKEN).json().get("savepoints"))
+        .isEmpty();
+  }
+
   private Response post(String path, String token, String contentType, String body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(http.baseUrl() + path))
