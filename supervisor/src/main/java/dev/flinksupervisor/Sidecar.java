@@ -2,6 +2,7 @@ package dev.flinksupervisor;
 
 import dev.flinksupervisor.api.AdminApi;
 import dev.flinksupervisor.api.ApiRole;
+import dev.flinksupervisor.api.PemTls;
 import dev.flinksupervisor.api.TokenFileWatcher;
 import dev.flinksupervisor.config.ConfigException;
 import dev.flinksupervisor.config.SupervisorConfig;
@@ -240,6 +241,7 @@ public final class Sidecar implements AutoCloseable {
     } catch (Exception e) {
       throw new ConfigException("Option 'admin.tokens-file': " + e.getMessage(), e);
     }
+    Optional<PemTls> tls = tls(config);
     AdminApi api =
         new AdminApi(
             new AdminApi.Settings(
@@ -250,7 +252,8 @@ public final class Sidecar implements AutoCloseable {
                 namespace,
                 config.get(SupervisorOptions.STALE_AFTER),
                 config.get(SupervisorOptions.METRICS_REQUIRE_TOKEN),
-                config.get(SupervisorOptions.API_MAX_BODY_BYTES)),
+                config.get(SupervisorOptions.API_MAX_BODY_BYTES),
+                tls),
             state,
             events,
             savepoints,
@@ -263,6 +266,12 @@ public final class Sidecar implements AutoCloseable {
     apiRef.set(api);
     api.start();
     resources.add(api);
+    tls.ifPresent(
+        t -> {
+          long every = config.get(SupervisorOptions.TLS_RELOAD_INTERVAL).toMillis();
+          supervisionThread.scheduleWithFixedDelay(
+              t::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+        });
     if (tokenWatcher != null) {
       long reload = config.get(SupervisorOptions.TOKENS_RELOAD_INTERVAL).toMillis();
       supervisionThread.scheduleWithFixedDelay(
@@ -286,6 +295,25 @@ public final class Sidecar implements AutoCloseable {
     LOG.info("Supervising Flink cluster '{}' in namespace '{}'", clusterId, namespace);
     return new Sidecar(
         resources, state, savepoints, config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE), api);
+  }
+
+  private static Optional<PemTls> tls(SupervisorConfig config) {
+    Optional<String> certificate = config.getOptional(SupervisorOptions.TLS_CERTIFICATE);
+    Optional<String> key = config.getOptional(SupervisorOptions.TLS_KEY);
+    if (certificate.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    if (certificate.isEmpty() || key.isEmpty()) {
+      throw new ConfigException(
+          "Options 'api.tls.certificate-file' and 'api.tls.key-file' go together; set both or"
+              + " neither.");
+    }
+    try {
+      return Optional.of(new PemTls(Path.of(certificate.get()), Path.of(key.get())));
+    } catch (Exception e) {
+      throw new ConfigException(
+          "Option 'api.tls.key-file'/'api.tls.certificate-file': " + e.getMessage(), e);
+    }
   }
 
   private static MetricsSetup metricsSetup(

@@ -38,6 +38,11 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +64,8 @@ public final class AdminApi implements AutoCloseable {
       String namespace,
       Duration staleAfter,
       boolean metricsRequireToken,
-      long maxBodyBytes) {}
+      long maxBodyBytes,
+      java.util.Optional<PemTls> tls) {}
 
   private final Settings settings;
   private final ClusterState state;
@@ -102,6 +108,25 @@ public final class AdminApi implements AutoCloseable {
     config.jsonMapper(new JavalinJackson(Json.newMapper(), false));
     config.jetty.host = settings.host();
     config.jetty.port = settings.port();
+    settings
+        .tls()
+        .ifPresent(
+            tls ->
+                config.jetty.addConnector(
+                    (server, httpConfig) -> {
+                      HttpConfiguration https = new HttpConfiguration(httpConfig);
+                      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                      secure.setSniHostCheck(false);
+                      https.addCustomizer(secure);
+                      ServerConnector connector =
+                          new ServerConnector(
+                              server,
+                              new SslConnectionFactory(tls.factory(), "http/1.1"),
+                              new HttpConnectionFactory(https));
+                      connector.setHost(settings.host());
+                      connector.setPort(settings.port());
+                      return connector;
+                    }));
     config.http.maxRequestSize = settings.maxBodyBytes();
     config.http.prefer405over404 = true;
 

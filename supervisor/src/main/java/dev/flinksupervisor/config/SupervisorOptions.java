@@ -374,6 +374,30 @@ public final class SupervisorOptions {
           1024 * 1024,
           "The largest request body the admin API reads; larger ones get 413.");
 
+  public static final ConfigOption<String> TLS_CERTIFICATE =
+      option(
+          "api.tls.certificate-file",
+          "path",
+          Values::text,
+          null,
+          "A PEM certificate chain: with api.tls.key-file, the admin API speaks HTTPS only.");
+
+  public static final ConfigOption<String> TLS_KEY =
+      option(
+          "api.tls.key-file",
+          "path",
+          Values::text,
+          null,
+          "The PEM PKCS#8 private key (RSA, EC or Ed25519) of the certificate.");
+
+  public static final ConfigOption<Duration> TLS_RELOAD_INTERVAL =
+      option(
+          "api.tls.reload-interval",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(30),
+          "How often the certificate and key files are checked for changes.");
+
   public static final ConfigOption<String> ADMIN_TOKEN =
       new ConfigOption<>(
           "admin.token",
@@ -456,6 +480,9 @@ public final class SupervisorOptions {
           API_HOST,
           API_PORT,
           API_MAX_BODY_BYTES,
+          TLS_CERTIFICATE,
+          TLS_KEY,
+          TLS_RELOAD_INTERVAL,
           ADMIN_TOKEN,
           VIEWER_TOKEN,
           TOKENS_FILE,
