@@ -65,7 +65,9 @@ public final class AdminApi implements AutoCloseable {
       Duration staleAfter,
       boolean metricsRequireToken,
       long maxBodyBytes,
-      java.util.Optional<PemTls> tls) {}
+      java.util.Optional<PemTls> tls,
+      int maxConcurrentActions,
+      Duration idleTimeout) {}
 
   private final Settings settings;
   private final ClusterState state;
@@ -74,6 +76,8 @@ public final class AdminApi implements AutoCloseable {
   private final MetricsSetup metrics;
   private final Clock clock;
   private final BearerTokenAuth auth;
+  private final java.util.concurrent.Semaphore actions;
+  private static final String PERMIT = "flink-supervisor.action-permit";
   private final SavepointRoutes savepointRoutes;
   private final HealthRoutes healthRoutes;
   private final JobRoutes jobRoutes;
@@ -96,6 +100,7 @@ public final class AdminApi implements AutoCloseable {
     this.metrics = metrics;
     this.clock = clock;
     this.auth = new BearerTokenAuth(settings.tokens());
+    this.actions = new java.util.concurrent.Semaphore(settings.maxConcurrentActions());
     Access access = new Access(state);
     this.savepointRoutes = new SavepointRoutes(savepoints, state, access);
     this.healthRoutes = new HealthRoutes(healthPolicies, state, access);
@@ -144,6 +149,7 @@ public final class AdminApi implements AutoCloseable {
     config.requestLogger.http(this::timeRequest);
 
     config.routes.before(API + "/*", auth::check);
+    config.routes.before(API + "/*", this::limitActions);
     config.routes.get(API + "/cluster", this::cluster);
     config.routes.get(API + "/jobs", this::jobs);
     config.routes.get(API + "/jobs/{jobId}", this::job);
@@ -168,6 +174,26 @@ public final class AdminApi implements AutoCloseable {
     healthRoutes.register(config.routes, API);
     jobRoutes.register(config.routes, API);
     config.routes.after(API + "/*", this::audit);
+    config.routes.after(
+        API + "/*",
+        ctx -> {
+          if (ctx.attribute(PERMIT) != null) {
+            actions.release();
+          }
+        });
+    config.jetty.modifyServer(
+        server ->
+            server.addEventListener(
+                new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                  @Override
+                  public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                    for (var connector : server.getConnectors()) {
+                      if (connector instanceof ServerConnector c) {
+                        c.setIdleTimeout(settings.idleTimeout().toMillis());
+                      }
+                    }
+                  }
+                }));
 
     config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
     config.routes.exception(
@@ -334,6 +360,25 @@ public final class AdminApi implements AutoCloseable {
 
   /** The newest restorable state of every job, from the sidecar's record. */
   record RestorableList(List<RestorableRecord.Entry> jobs) {}
+
+  /** At most {@code maxConcurrentActions} calls that change something run at once; 429 else. */
+  private void limitActions(Context ctx) {
+    String method = ctx.method().name();
+    if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+      return;
+    }
+    if (!actions.tryAcquire()) {
+      throw new ProblemException(
+          Problem.of(
+              429,
+              "too-many-actions",
+              "Too many actions at once",
+              "At most "
+                  + settings.maxConcurrentActions()
+                  + " calls that change something run at once; try again shortly."));
+    }
+    ctx.attribute(PERMIT, Boolean.TRUE);
+  }
 
   /** One structured log line and one event for every mutating call, whatever its outcome. */
   private void audit(Context ctx) {

@@ -374,6 +374,22 @@ public final class SupervisorOptions {
           1024 * 1024,
           "The largest request body the admin API reads; larger ones get 413.");
 
+  public static final ConfigOption<Integer> API_MAX_CONCURRENT_ACTIONS =
+      option(
+          "api.max-concurrent-actions",
+          "number",
+          Values::positiveInt,
+          4,
+          "How many calls that change something may run at once; more get 429.");
+
+  public static final ConfigOption<Duration> API_IDLE_TIMEOUT =
+      option(
+          "api.idle-timeout",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(30),
+          "A connection that sends or reads nothing for this long is closed.");
+
   public static final ConfigOption<String> TLS_CERTIFICATE =
       option(
           "api.tls.certificate-file",
@@ -480,6 +496,8 @@ public final class SupervisorOptions {
           API_HOST,
           API_PORT,
           API_MAX_BODY_BYTES,
+          API_MAX_CONCURRENT_ACTIONS,
+          API_IDLE_TIMEOUT,
           TLS_CERTIFICATE,
           TLS_KEY,
           TLS_RELOAD_INTERVAL,

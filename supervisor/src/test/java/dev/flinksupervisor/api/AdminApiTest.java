@@ -95,7 +95,9 @@ class AdminApiTest {
                     Duration.ofSeconds(5),
                     false,
                     1024 * 1024,
-                    Optional.empty()),
+                    Optional.empty(),
+                    1,
+                    Duration.ofSeconds(30)),
                 state,
                 events,
                 savepoints,
@@ -509,6 +511,36 @@ class AdminApiTest {
     JsonNode trigger = doc.at("/paths/~1api~1v1~1jobs~1{jobId}~1savepoints/post");
     assertThat(trigger.get("x-role").asText()).isEqualTo("operator");
     assertThat(trigger.at("/responses/403/content").has("application/problem+json")).isTrue();
+  }
+
+  @Test
+  void more_concurrent_actions_than_allowed_get_429() throws Exception {
+    knowOneRunningJob();
+    java.util.concurrent.CompletableFuture<Void> slowTrigger =
+        new java.util.concurrent.CompletableFuture<>();
+    flink.trigger = (job, trigger) -> slowTrigger;
+    String path = "/api/v1/jobs/" + JOB + "/savepoints";
+    var first =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> post(path, TOKEN, null, ""));
+    dev.flinksupervisor.demo.Await.until(
+        "the first action to reach Flink",
+        Duration.ofSeconds(10),
+        () -> flink.calls.isEmpty() ? null : true);
+
+    Response second = post("/api/v1/jobs/" + JOB + "/stop", TOKEN, null, "");
+
+    assertProblem(second, 429);
+    slowTrigger.complete(null);
+    assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(202);
+    assertThat(
+            post(
+                    "/api/v1/jobs/" + JOB + "/stop",
+                    TOKEN,
+                    "application/json",
+                    "{\"savepoint\": false}")
+                .status())
+        .as("the permit came back")
+        .isEqualTo(202);
   }
 
   @Test
