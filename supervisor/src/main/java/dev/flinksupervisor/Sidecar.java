@@ -214,7 +214,8 @@ public final class Sidecar implements AutoCloseable {
             clock,
             Path.of(config.get(SupervisorOptions.JAR_DIRECTORY)),
             () -> new JobID().toHexString(),
-            ledger::flushQuietly);
+            ledger::flushQuietly,
+            config.slotProfiles());
 
     Map<String, ApiRole> fixedTokens = new LinkedHashMap<>();
     config

@@ -47,7 +47,8 @@ final class JobRoutes {
       Integer parallelism,
       String restorePath,
       Boolean allowNonRestoredState,
-      RecoveryJson recovery) {}
+      RecoveryJson recovery,
+      java.util.Map<String, String> slotProfiles) {}
 
   void register(RoutesConfig routes, String api) {
     routes.post(api + "/jobs", this::submit);
@@ -70,7 +71,8 @@ final class JobRoutes {
             r.parallelism(),
             restore,
             Boolean.TRUE.equals(r.allowNonRestoredState()),
-            r.recovery() == null ? RecoveryPolicy.NONE : r.recovery().toPolicy());
+            r.recovery() == null ? RecoveryPolicy.NONE : r.recovery().toPolicy(),
+            r.slotProfiles());
     access.requireOperatorOnActive(ctx);
     ctx.status(202).json(refusals(() -> jobs.submit(spec)));
   }

@@ -3,6 +3,7 @@ package dev.flinksupervisor.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.flinksupervisor.slots.SlotProfiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -46,10 +47,13 @@ public final class ConfigLoader {
 
     Map<String, String> raw = new LinkedHashMap<>();
     Map<String, String> flink = new LinkedHashMap<>();
+    Map<String, String> slotProfiles = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : fileSettings.entrySet()) {
       String key = e.getKey();
       if (byKey.containsKey(key)) {
         raw.put(key, e.getValue());
+      } else if (key.startsWith(SlotProfiles.PREFIX)) {
+        slotProfiles.put(key.substring(SlotProfiles.PREFIX.length()), e.getValue());
       } else if (key.startsWith(SupervisorOptions.FLINK_PASSTHROUGH_PREFIX)) {
         flink.put(key.substring(SupervisorOptions.FLINK_PASSTHROUGH_PREFIX.length()), e.getValue());
       } else {
@@ -90,7 +94,13 @@ public final class ConfigLoader {
         values.put(option.key(), value);
       }
     }
-    return new SupervisorConfig(values, flink);
+    SlotProfiles profiles;
+    try {
+      profiles = SlotProfiles.parse(slotProfiles);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    return new SupervisorConfig(values, flink, profiles);
   }
 
   /** Defaults only, plus the given values; for callers that build their own configuration. */

@@ -1,5 +1,6 @@
 package dev.flinksupervisor.config;
 
+import dev.flinksupervisor.slots.SlotProfiles;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,10 +10,18 @@ import java.util.Optional;
 public final class SupervisorConfig {
   private final Map<String, Object> values;
   private final Map<String, String> flinkSettings;
+  private final SlotProfiles slotProfiles;
 
-  SupervisorConfig(Map<String, Object> values, Map<String, String> flinkSettings) {
+  SupervisorConfig(
+      Map<String, Object> values, Map<String, String> flinkSettings, SlotProfiles slotProfiles) {
     this.values = Map.copyOf(values);
     this.flinkSettings = Collections.unmodifiableMap(new HashMap<>(flinkSettings));
+    this.slotProfiles = slotProfiles;
+  }
+
+  /** The named slot profiles ({@code slot-profiles.<name>.<field>}). */
+  public SlotProfiles slotProfiles() {
+    return slotProfiles;
   }
 
   /** The value of an option that has a default or is required. */
@@ -35,6 +44,6 @@ public final class SupervisorConfig {
   public SupervisorConfig with(Map<ConfigOption<?>, Object> overrides) {
     Map<String, Object> copy = new HashMap<>(values);
     overrides.forEach((option, value) -> copy.put(option.key(), value));
-    return new SupervisorConfig(copy, flinkSettings);
+    return new SupervisorConfig(copy, flinkSettings, slotProfiles);
   }
 }

@@ -1,7 +1,9 @@
 package dev.flinksupervisor.flink;
 
+import dev.flinksupervisor.slots.SlotProfile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Submits jobs to the leading JobManager. */
@@ -12,6 +14,8 @@ public interface FlinkJobs {
    *
    * @param parallelism the default parallelism; null: the cluster's
    * @param restorePath a savepoint or retained checkpoint to start from; null: empty state
+   * @param slotProfiles the profile of each slot-sharing group by its name ({@code default} for the
+   *     group of operators that name none)
    */
   record Submission(
       String jobId,
@@ -20,7 +24,17 @@ public interface FlinkJobs {
       List<String> args,
       Integer parallelism,
       String restorePath,
-      boolean allowNonRestoredState) {}
+      boolean allowNonRestoredState,
+      Map<String, SlotProfile> slotProfiles) {}
+
+  /** The job has no slot-sharing group of a name that the profiles mapping uses. */
+  final class UnknownSlotSharingGroup extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UnknownSlotSharingGroup(String message) {
+      super(message);
+    }
+  }
 
   /**
    * Builds the job graph with Flink's own client code ({@code PackagedProgram}) under the given job

@@ -1,18 +1,25 @@
 package dev.flinksupervisor.flink;
 
+import dev.flinksupervisor.slots.SlotProfile;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.resources.ExternalResource;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.jobmanager.scheduler.SlotSharingGroup;
 
 /**
  * {@link FlinkJobs} with Flink's client: {@link PackagedProgram} runs the jar's main method to
@@ -43,6 +50,44 @@ public final class RestFlinkJobs implements FlinkJobs {
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Sets the resource profile of each named slot-sharing group, which the default scheduler
+   * honours; refuses a name the job does not have.
+   */
+  static void applyProfiles(JobGraph graph, Map<String, SlotProfile> profiles) {
+    if (profiles == null || profiles.isEmpty()) {
+      return;
+    }
+    Map<String, SlotSharingGroup> groups = new TreeMap<>();
+    for (SlotSharingGroup group : graph.getSlotSharingGroups()) {
+      groups.put(group.getSlotSharingGroupName(), group);
+    }
+    for (Map.Entry<String, SlotProfile> e : profiles.entrySet()) {
+      SlotSharingGroup group = groups.get(e.getKey());
+      if (group == null) {
+        throw new UnknownSlotSharingGroup(
+            "The job has no slot-sharing group '" + e.getKey() + "'; it has " + groups.keySet());
+      }
+      group.setResourceProfile(resourceProfile(e.getValue()));
+    }
+  }
+
+  public static ResourceProfile resourceProfile(SlotProfile p) {
+    ResourceProfile.Builder b =
+        ResourceProfile.newBuilder()
+            .setCpuCores(p.cpuCores())
+            .setTaskHeapMemory(MemorySize.parse(p.taskHeap()))
+            .setTaskOffHeapMemory(memory(p.taskOffHeap()))
+            .setManagedMemory(memory(p.managedMemory()))
+            .setNetworkMemory(MemorySize.ZERO);
+    p.extended().forEach((name, value) -> b.setExtendedResource(new ExternalResource(name, value)));
+    return b.build();
+  }
+
+  private static MemorySize memory(String size) {
+    return size == null || size.isBlank() ? MemorySize.ZERO : MemorySize.parse(size);
+  }
+
   private JobGraph jobGraph(Submission s) {
     SavepointRestoreSettings restore =
         s.restorePath() == null
@@ -60,8 +105,13 @@ public final class RestFlinkJobs implements FlinkJobs {
           s.parallelism() != null
               ? s.parallelism()
               : flinkConfiguration.get(CoreOptions.DEFAULT_PARALLELISM);
-      return PackagedProgramUtils.createJobGraph(
-          program, flinkConfiguration, parallelism, JobID.fromHexString(s.jobId()), false);
+      JobGraph graph =
+          PackagedProgramUtils.createJobGraph(
+              program, flinkConfiguration, parallelism, JobID.fromHexString(s.jobId()), false);
+      applyProfiles(graph, s.slotProfiles());
+      return graph;
+    } catch (UnknownSlotSharingGroup e) {
+      throw e;
     } catch (Exception e) {
       throw new java.util.concurrent.CompletionException(e);
     }

@@ -6,6 +6,8 @@ import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointRecord;
 import dev.flinksupervisor.savepoints.SavepointState;
+import dev.flinksupervisor.slots.SlotProfile;
+import dev.flinksupervisor.slots.SlotProfiles;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.JobView;
@@ -16,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -47,6 +51,7 @@ public final class JobService {
   private final Path jarDirectory;
   private final Supplier<String> jobIds;
   private final Runnable persist;
+  private final SlotProfiles slotProfiles;
 
   public JobService(
       FlinkJobs flink,
@@ -57,7 +62,8 @@ public final class JobService {
       Clock clock,
       Path jarDirectory,
       Supplier<String> jobIds,
-      Runnable persist) {
+      Runnable persist,
+      SlotProfiles slotProfiles) {
     this.flink = flink;
     this.owned = owned;
     this.savepoints = savepoints;
@@ -67,6 +73,28 @@ public final class JobService {
     this.jarDirectory = jarDirectory.toAbsolutePath().normalize();
     this.jobIds = jobIds;
     this.persist = persist;
+    this.slotProfiles = slotProfiles;
+  }
+
+  /** The profiles a spec names, by slot-sharing group; refused when a name is not configured. */
+  Map<String, SlotProfile> profilesOf(JobSpec spec) {
+    Map<String, SlotProfile> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : spec.slotProfiles().entrySet()) {
+      SlotProfile profile =
+          slotProfiles
+              .get(e.getValue())
+              .orElseThrow(
+                  () ->
+                      new Refused(
+                          Refused.Kind.BAD_INPUT,
+                          "slotProfiles",
+                          "No slot profile '"
+                              + e.getValue()
+                              + "' is configured; known: "
+                              + slotProfiles.all().keySet()));
+      out.put(e.getKey(), profile);
+    }
+    return out;
   }
 
   /** Why a request cannot be carried out; the API turns it into 400, 404, 409 or 422. */
@@ -126,11 +154,12 @@ public final class JobService {
     if (spec.parallelism() != null && spec.parallelism() < 1) {
       throw new Refused(Refused.Kind.BAD_INPUT, "parallelism", "parallelism must be at least 1.");
     }
+    Map<String, SlotProfile> profiles = profilesOf(spec);
     OwnedJob job = new OwnedJob(jobIds.get(), List.of(), spec, clock.instant(), 0, null, null);
     owned.put(null, job);
     persist.run();
     try {
-      flink.submit(submission(job.jobId(), jar, spec, spec.restorePath())).join();
+      flink.submit(submission(job.jobId(), jar, spec, spec.restorePath(), profiles)).join();
     } catch (CompletionException e) {
       owned.remove(job.jobId());
       persist.run();
@@ -259,7 +288,11 @@ public final class JobService {
             + " from "
             + (restorePath == null ? "no state" : restorePath));
     try {
-      flink.submit(submission(newJobId, jarOf(job.spec()), job.spec(), restorePath)).join();
+      flink
+          .submit(
+              submission(
+                  newJobId, jarOf(job.spec()), job.spec(), restorePath, profilesOf(job.spec())))
+          .join();
       return Optional.of(next);
     } catch (CompletionException | Refused e) {
       String reason = e instanceof Refused ? e.getMessage() : describe(e);
@@ -310,7 +343,8 @@ public final class JobService {
     return view == null ? null : view.summary().status();
   }
 
-  private static Submission submission(String jobId, Path jar, JobSpec spec, String restorePath) {
+  private static Submission submission(
+      String jobId, Path jar, JobSpec spec, String restorePath, Map<String, SlotProfile> profiles) {
     return new Submission(
         jobId,
         jar,
@@ -318,7 +352,8 @@ public final class JobService {
         spec.args() == null ? List.of() : spec.args(),
         spec.parallelism(),
         restorePath,
-        spec.allowNonRestoredState());
+        spec.allowNonRestoredState(),
+        profiles);
   }
 
   private static String describe(Throwable t) {

@@ -1,12 +1,15 @@
 package dev.flinksupervisor.jobs;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a job is run: recorded at submission, so that the sidecar can run it again.
  *
  * @param jarPath the jar, under the configured jar directory
  * @param restorePath the state of the first run; later runs restore from the newest state
+ * @param slotProfiles the named slot profile of each slot-sharing group ({@code default} for the
+ *     group of operators that name none)
  */
 public record JobSpec(
     String jarPath,
@@ -15,4 +18,11 @@ public record JobSpec(
     Integer parallelism,
     String restorePath,
     boolean allowNonRestoredState,
-    RecoveryPolicy recovery) {}
+    RecoveryPolicy recovery,
+    Map<String, String> slotProfiles) {
+
+  public JobSpec {
+    args = args == null ? List.of() : List.copyOf(args);
+    slotProfiles = slotProfiles == null ? Map.of() : Map.copyOf(slotProfiles);
+  }
+}

@@ -17,6 +17,7 @@ import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.savepoints.SavepointSettings;
+import dev.flinksupervisor.slots.SlotProfiles;
 import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
@@ -117,7 +118,8 @@ class AdminApiTest {
                     clock,
                     Path.of("target"),
                     new SequentialIds(),
-                    () -> {}),
+                    () -> {},
+                    SlotProfiles.NONE),
                 new RestorableRecord(),
                 metrics,
                 clock)

@@ -12,6 +12,7 @@ import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.savepoints.SavepointSettings;
+import dev.flinksupervisor.slots.SlotProfiles;
 import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
@@ -205,7 +206,8 @@ class TlsTest {
             clock,
             Path.of("target"),
             new SequentialIds(),
-            () -> {}),
+            () -> {},
+            SlotProfiles.NONE),
         new RestorableRecord(),
         new MetricsSetup(
             Map.of(),

@@ -8,6 +8,7 @@ import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
+import dev.flinksupervisor.slots.SlotProfiles;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
@@ -54,11 +55,20 @@ class JobServiceTest {
             clock,
             jars,
             new SequentialIds(),
-            () -> {});
+            () -> {},
+            SlotProfiles.parse(
+                Map.of(
+                    "small.cpu-cores",
+                    "0.5",
+                    "small.task-heap",
+                    "64m",
+                    "small.managed-memory",
+                    "16m")));
   }
 
   private static JobSpec spec(String jar, RecoveryPolicy recovery) {
-    return new JobSpec(jar, "com.example.App", List.of("--x", "1"), 2, null, false, recovery);
+    return new JobSpec(
+        jar, "com.example.App", List.of("--x", "1"), 2, null, false, recovery, Map.of());
   }
 
   private static final RecoveryPolicy RESTART =
@@ -89,6 +99,39 @@ class JobServiceTest {
               assertThat(s.parallelism()).isEqualTo(2);
             });
     assertThat(service.get(job.jobId())).contains(job);
+  }
+
+  @Test
+  void slot_profiles_are_resolved_by_name_and_unknown_names_refused() {
+    JobSpec withProfiles =
+        new JobSpec(
+            "app.jar",
+            "com.example.App",
+            List.of(),
+            1,
+            null,
+            false,
+            RecoveryPolicy.NONE,
+            Map.of("default", "small"));
+    service.submit(withProfiles);
+    assertThat(flink.submitted.get(0).slotProfiles().get("default").cpuCores()).isEqualTo(0.5);
+
+    JobSpec unknown =
+        new JobSpec(
+            "app.jar",
+            "com.example.App",
+            List.of(),
+            1,
+            null,
+            false,
+            RecoveryPolicy.NONE,
+            Map.of("default", "huge"));
+    assertThatThrownBy(() -> service.submit(unknown))
+        .isInstanceOf(JobService.Refused.class)
+        .hasMessageContaining("No slot profile 'huge'")
+        .extracting(e -> ((JobService.Refused) e).field())
+        .isEqualTo("slotProfiles");
+    assertThat(flink.submitted).hasSize(1);
   }
 
   @Test

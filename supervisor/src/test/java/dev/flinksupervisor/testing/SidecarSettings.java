@@ -39,6 +39,12 @@ public final class SidecarSettings {
     return this;
   }
 
+  /** A setting without a declared option, such as a slot profile field. */
+  public SidecarSettings setRaw(String key, String value) {
+    settings.put(key, value);
+    return this;
+  }
+
   public Sidecar start() throws Exception {
     return Sidecar.start(new ConfigLoader().load(settings, Map.of()), Clock.systemUTC());
   }
