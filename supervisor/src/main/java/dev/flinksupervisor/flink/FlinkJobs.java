@@ -1,5 +1,6 @@
 package dev.flinksupervisor.flink;
 
+import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotProfile;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,4 +43,7 @@ public interface FlinkJobs {
    * the JobManager refuses it.
    */
   CompletableFuture<Void> submit(Submission submission);
+
+  /** The cluster's scheduler and its TaskManagers' total resources. */
+  CompletableFuture<Capacity> capacity();
 }

@@ -1,7 +1,9 @@
 package dev.flinksupervisor.flink;
 
+import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotProfile;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -15,11 +17,18 @@ import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmanager.scheduler.SlotSharingGroup;
+import org.apache.flink.runtime.rest.messages.ClusterConfigurationInfoHeaders;
+import org.apache.flink.runtime.rest.messages.ConfigurationInfoEntry;
+import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.ResourceProfileInfo;
+import org.apache.flink.runtime.rest.messages.taskmanager.TaskManagersHeaders;
 
 /**
  * {@link FlinkJobs} with Flink's client: {@link PackagedProgram} runs the jar's main method to
@@ -47,6 +56,47 @@ public final class RestFlinkJobs implements FlinkJobs {
     return CompletableFuture.supplyAsync(() -> jobGraph(s), executor)
         .thenCompose(client::submitJob)
         .thenApply(id -> (Void) null)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public CompletableFuture<Capacity> capacity() {
+    CompletableFuture<String> scheduler =
+        client
+            .sendRequest(
+                ClusterConfigurationInfoHeaders.getInstance(),
+                EmptyMessageParameters.getInstance(),
+                EmptyRequestBody.getInstance())
+            .thenApply(
+                config ->
+                    config.stream()
+                        .filter(e -> JobManagerOptions.SCHEDULER.key().equals(e.getKey()))
+                        .map(ConfigurationInfoEntry::getValue)
+                        .findFirst()
+                        .orElse("default"));
+    CompletableFuture<List<Capacity.TaskManager>> managers =
+        client
+            .sendRequest(
+                TaskManagersHeaders.getInstance(),
+                EmptyMessageParameters.getInstance(),
+                EmptyRequestBody.getInstance())
+            .thenApply(
+                info ->
+                    info.getTaskManagerInfos().stream()
+                        .map(
+                            tm -> {
+                              ResourceProfileInfo total = tm.getTotalResource();
+                              return new Capacity.TaskManager(
+                                  tm.getResourceId().getResourceIdString(),
+                                  total.getCpu(),
+                                  total.getTaskHeapMB(),
+                                  total.getTaskOffHeapMB(),
+                                  total.getManagedMB(),
+                                  total.getExtendedResources());
+                            })
+                        .toList());
+    return scheduler
+        .thenCombine(managers, Capacity::new)
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -6,6 +6,8 @@ import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointRecord;
 import dev.flinksupervisor.savepoints.SavepointState;
+import dev.flinksupervisor.slots.Capacity;
+import dev.flinksupervisor.slots.SlotFit;
 import dev.flinksupervisor.slots.SlotProfile;
 import dev.flinksupervisor.slots.SlotProfiles;
 import dev.flinksupervisor.supervision.ClusterState;
@@ -155,6 +157,23 @@ public final class JobService {
       throw new Refused(Refused.Kind.BAD_INPUT, "parallelism", "parallelism must be at least 1.");
     }
     Map<String, SlotProfile> profiles = profilesOf(spec);
+    if (!profiles.isEmpty()) {
+      Capacity capacity;
+      try {
+        capacity = flink.capacity().join();
+      } catch (CompletionException e) {
+        throw new Refused(
+            Refused.Kind.NOT_POSSIBLE,
+            null,
+            "The cluster's scheduler and TaskManagers could not be read to check the slot profiles: "
+                + describe(e));
+      }
+      SlotFit.refusal(profiles, capacity)
+          .ifPresent(
+              why -> {
+                throw new Refused(Refused.Kind.NOT_POSSIBLE, "slotProfiles", why);
+              });
+    }
     OwnedJob job = new OwnedJob(jobIds.get(), List.of(), spec, clock.instant(), 0, null, null);
     owned.put(null, job);
     persist.run();

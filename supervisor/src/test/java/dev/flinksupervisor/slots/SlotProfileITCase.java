@@ -53,8 +53,14 @@ class SlotProfileITCase {
             .setRaw("slot-profiles.small.cpu-cores", "0.5")
             .setRaw("slot-profiles.small.task-heap", "64m")
             .setRaw("slot-profiles.small.managed-memory", "16m")
+            .setRaw("slot-profiles.huge.cpu-cores", "1000")
+            .setRaw("slot-profiles.huge.task-heap", "64m")
             .start();
     http = new HttpTestClient(sidecar.apiPort());
+    Await.until(
+        "the sidecar to be ready",
+        Duration.ofSeconds(60),
+        () -> http.get("/readyz", null).status() == 200 ? true : null);
   }
 
   @AfterEach
@@ -95,6 +101,50 @@ class SlotProfileITCase {
     assertThat(refused.json().get("detail").asText())
         .contains("no slot-sharing group 'no-such-group'")
         .contains("default");
+  }
+
+  @Test
+  void a_profile_larger_than_any_taskmanager_is_refused_before_anything_runs() throws Exception {
+    // A MiniCluster's TaskManager reports practically unlimited resources; real processes do not.
+    Path work = dir.resolve("processes");
+    try (var kubernetes = dev.flinksupervisor.testing.TestKubernetes.start(work.resolve("k8s"));
+        var flink =
+            new dev.flinksupervisor.testing.FlinkProcessCluster(
+                work.resolve("flink"),
+                kubernetes,
+                "slots-fit-" + java.util.UUID.randomUUID().toString().substring(0, 8))) {
+      flink.startJobManager();
+      flink.startTaskManager();
+      String clusterId =
+          flink
+              .clientConfiguration()
+              .get(org.apache.flink.kubernetes.configuration.KubernetesConfigOptions.CLUSTER_ID);
+      try (Sidecar processSidecar =
+          SidecarSettings.forCluster(kubernetes, clusterId, flink.haStorageDir())
+              .set(SupervisorOptions.JAR_DIRECTORY, dir.resolve("usrlib").toString())
+              .setRaw("slot-profiles.huge.cpu-cores", "1000")
+              .setRaw("slot-profiles.huge.task-heap", "64m")
+              .start()) {
+        HttpTestClient processApi = new HttpTestClient(processSidecar.apiPort());
+        Await.until(
+            "a registered TaskManager",
+            Duration.ofSeconds(90),
+            () ->
+                processApi.get("/api/v1/cluster", TOKEN).json().path("taskManagers").asInt() > 0
+                    ? true
+                    : null);
+        http = processApi;
+
+        Response tooLarge = submit("{\"default\": \"huge\"}");
+
+        assertThat(tooLarge.status()).as(tooLarge.body()).isEqualTo(422);
+        assertThat(tooLarge.json().get("detail").asText()).contains("larger than any TaskManager");
+        assertThat(tooLarge.json().get("field").asText()).isEqualTo("slotProfiles");
+        assertThat(processApi.get("/api/v1/jobs", TOKEN).json().get("jobs"))
+            .as("nothing was deployed")
+            .isEmpty();
+      }
+    }
   }
 
   private ResourceProfileInfo slotOf(JobID job) {

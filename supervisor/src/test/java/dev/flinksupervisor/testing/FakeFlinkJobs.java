@@ -1,6 +1,7 @@
 package dev.flinksupervisor.testing;
 
 import dev.flinksupervisor.flink.FlinkJobs;
+import dev.flinksupervisor.slots.Capacity;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,6 +12,12 @@ public final class FakeFlinkJobs implements FlinkJobs {
   public volatile Function<Submission, CompletableFuture<Void>> submit =
       s -> CompletableFuture.completedFuture(null);
   public final List<Submission> submitted = new CopyOnWriteArrayList<>();
+  public volatile Capacity capacity = new Capacity("default", List.of());
+
+  @Override
+  public CompletableFuture<Capacity> capacity() {
+    return CompletableFuture.completedFuture(capacity);
+  }
 
   @Override
   public CompletableFuture<Void> submit(Submission submission) {
