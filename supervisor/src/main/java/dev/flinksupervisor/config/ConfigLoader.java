@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -103,11 +102,6 @@ public final class ConfigLoader {
     return new SupervisorConfig(values, flink, profiles);
   }
 
-  /** Defaults only, plus the given values; for callers that build their own configuration. */
-  public SupervisorConfig defaults(Map<String, String> settings) {
-    return load(settings, Map.of());
-  }
-
   static Map<String, String> readYaml(Path file) {
     Object tree;
     try {
@@ -145,10 +139,5 @@ public final class ConfigLoader {
         out.put(key, String.valueOf(value));
       }
     }
-  }
-
-  /** The option keys, sorted; used by docs and errors. */
-  public TreeSet<String> keys() {
-    return options.stream().map(ConfigOption::key).collect(Collectors.toCollection(TreeSet::new));
   }
 }

@@ -1,7 +1,6 @@
 package dev.flinksupervisor.config;
 
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -32,10 +31,6 @@ public record ConfigOption<T>(
   /** The environment variable for this option: {@code api.port} is {@code SUPERVISOR_API_PORT}. */
   public String envName() {
     return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-  }
-
-  public Optional<T> defaultValueIfAny() {
-    return Optional.ofNullable(defaultValue);
   }
 
   /** How the default is shown in the docs. */

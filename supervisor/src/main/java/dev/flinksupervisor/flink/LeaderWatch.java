@@ -22,7 +22,6 @@ public final class LeaderWatch implements LeaderRetrievalListener {
 
   private final Clock clock;
   private final AtomicReference<Leader> current = new AtomicReference<>();
-  private final AtomicReference<Exception> lastError = new AtomicReference<>();
   private final List<Consumer<Optional<Leader>>> subscribers = new CopyOnWriteArrayList<>();
 
   public LeaderWatch(Clock clock) {
@@ -31,11 +30,6 @@ public final class LeaderWatch implements LeaderRetrievalListener {
 
   public Optional<Leader> current() {
     return Optional.ofNullable(current.get());
-  }
-
-  /** The last error of the leader retrieval, cleared when a leader is announced. */
-  public Optional<Exception> lastError() {
-    return Optional.ofNullable(lastError.get());
   }
 
   /** Called on every change of leader, including "no leader" (empty). */
@@ -54,9 +48,6 @@ public final class LeaderWatch implements LeaderRetrievalListener {
       return;
     }
     current.set(next);
-    if (next != null) {
-      lastError.set(null);
-    }
     LOG.info(
         "REST leader changed: {} -> {}",
         previous == null ? "none" : previous.restUrl(),
@@ -74,7 +65,6 @@ public final class LeaderWatch implements LeaderRetrievalListener {
   @Override
   public void handleError(Exception exception) {
     LOG.warn("Leader retrieval reported an error", exception);
-    lastError.set(exception);
   }
 
   private static boolean sameLeader(Leader a, Leader b) {

@@ -14,6 +14,7 @@ import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Severity;
+import dev.flinksupervisor.util.Failures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -166,7 +167,7 @@ public final class JobService {
             Refused.Kind.NOT_POSSIBLE,
             null,
             "The cluster's scheduler and TaskManagers could not be read to check the slot profiles: "
-                + describe(e));
+                + Failures.messageChain(e));
       }
       SlotFit.refusal(profiles, capacity)
           .ifPresent(
@@ -182,7 +183,7 @@ public final class JobService {
     } catch (CompletionException e) {
       owned.remove(job.jobId());
       persist.run();
-      String reason = describe(e);
+      String reason = Failures.messageChain(e);
       events.record(
           SUBMISSION_FAILED,
           Severity.ERROR,
@@ -314,7 +315,7 @@ public final class JobService {
           .join();
       return Optional.of(next);
     } catch (CompletionException | Refused e) {
-      String reason = e instanceof Refused ? e.getMessage() : describe(e);
+      String reason = e instanceof Refused ? e.getMessage() : Failures.messageChain(e);
       OwnedJob failed = job.withAttemptFailed(nextAttempt);
       owned.put(newJobId, failed);
       persist.run();
@@ -373,21 +374,5 @@ public final class JobService {
         restorePath,
         spec.allowNonRestoredState(),
         profiles);
-  }
-
-  private static String describe(Throwable t) {
-    Throwable root = t;
-    while (root instanceof CompletionException && root.getCause() != null) {
-      root = root.getCause();
-    }
-    StringBuilder out = new StringBuilder(String.valueOf(root.getMessage()));
-    Throwable cause = root.getCause();
-    while (cause != null && cause != cause.getCause()) {
-      if (cause.getMessage() != null && !out.toString().contains(cause.getMessage())) {
-        out.append(" Caused by: ").append(cause.getMessage());
-      }
-      cause = cause.getCause();
-    }
-    return out.toString();
   }
 }

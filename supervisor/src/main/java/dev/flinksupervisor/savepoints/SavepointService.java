@@ -9,6 +9,7 @@ import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Severity;
+import dev.flinksupervisor.util.Failures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,7 +143,7 @@ public final class SavepointService {
       events.record(
           JOB_CANCELLED, Severity.INFO, jobId, "Job cancelled on request, without a savepoint");
     } catch (CompletionException e) {
-      String reason = describe(e);
+      String reason = Failures.rootCause(e);
       events.record(JOB_CANCELLED, Severity.ERROR, jobId, "Cancelling the job failed: " + reason);
       throw new Refused(Refused.Kind.NOT_POSSIBLE, "Flink did not cancel the job: " + reason);
     }
@@ -257,7 +258,7 @@ public final class SavepointService {
       persist.run();
       return triggered;
     } catch (CompletionException e) {
-      String reason = describe(e);
+      String reason = Failures.rootCause(e);
       if (record.attempts() + 1 < settings.maxAttempts()) {
         Instant retryAt = now.plus(settings.retryBackoff().delayAfter(record.attempts()));
         events.record(
@@ -282,7 +283,7 @@ public final class SavepointService {
     try {
       status = flink.status(record.jobId(), record.triggerId()).join();
     } catch (CompletionException e) {
-      LOG.debug("Savepoint {} status unavailable: {}", record.id(), describe(e));
+      LOG.debug("Savepoint {} status unavailable: {}", record.id(), Failures.rootCause(e));
       return timeoutIfDue(record, now);
     }
     return switch (status.phase()) {
@@ -434,7 +435,7 @@ public final class SavepointService {
           "Savepoint " + record.id() + " at " + record.path() + " disposed of (" + why + ")");
       return update(record, SavepointRecord::disposedOf);
     } catch (CompletionException e) {
-      String reason = describe(e);
+      String reason = Failures.rootCause(e);
       events.record(
           DISPOSAL_FAILED,
           Severity.WARNING,
@@ -533,18 +534,5 @@ public final class SavepointService {
   private SavepointRecord update(
       SavepointRecord record, java.util.function.UnaryOperator<SavepointRecord> change) {
     return book.update(record.id(), change).orElseThrow();
-  }
-
-  private static String describe(Throwable t) {
-    Throwable root = t;
-    while (root instanceof CompletionException && root.getCause() != null) {
-      root = root.getCause();
-    }
-    Throwable deepest = root;
-    while (deepest.getCause() != null && deepest.getCause() != deepest) {
-      deepest = deepest.getCause();
-    }
-    String message = deepest.getMessage() != null ? deepest.getMessage() : root.getMessage();
-    return deepest.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 }

@@ -7,6 +7,7 @@ import dev.flinksupervisor.flink.FlinkGateway;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.RetainedCheckpoints;
+import dev.flinksupervisor.util.Failures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,7 +125,7 @@ public final class SupervisionLoop implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     } catch (ExecutionException e) {
-      pollFailed(describe(e.getCause()));
+      pollFailed(Failures.rootCause(e.getCause()));
       return;
     }
     if (consecutiveFailures > 0) {
@@ -170,7 +171,7 @@ public final class SupervisionLoop implements AutoCloseable {
         next.computeIfPresent(
             jobId, (id, view) -> view.withProgress(progress, clock.instant(), keep));
       } catch (CompletionException e) {
-        logForJob(jobId, "Refreshing job {} failed: {}", describe(e.getCause()));
+        logForJob(jobId, "Refreshing job {} failed: {}", Failures.rootCause(e.getCause()));
       }
     }
     readFailures(known, next);
@@ -222,7 +223,9 @@ public final class SupervisionLoop implements AutoCloseable {
         }
       } catch (CompletionException e) {
         logForJob(
-            read.getKey(), "Reading the exceptions of job {} failed: {}", describe(e.getCause()));
+            read.getKey(),
+            "Reading the exceptions of job {} failed: {}",
+            Failures.rootCause(e.getCause()));
       }
     }
   }
@@ -294,7 +297,7 @@ public final class SupervisionLoop implements AutoCloseable {
         LOG.warn(
             "Reading the retained checkpoints of job {} from Flink's HA data failed: {}",
             job.id(),
-            describe(e));
+            Failures.rootCause(e));
       }
     }
   }
@@ -337,17 +340,8 @@ public final class SupervisionLoop implements AutoCloseable {
       overviewAt = clock.instant();
       state.update(s -> s.withOverview(overview));
     } catch (CompletionException e) {
-      LOG.debug("Reading the cluster overview failed: {}", describe(e.getCause()));
+      LOG.debug("Reading the cluster overview failed: {}", Failures.rootCause(e.getCause()));
     }
-  }
-
-  static String describe(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   @Override
