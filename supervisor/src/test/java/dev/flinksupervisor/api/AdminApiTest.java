@@ -6,38 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.ClusterOverview;
 import dev.flinksupervisor.flink.FlinkSavepoints;
-import dev.flinksupervisor.flink.FlinkSavepoints.Format;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.Leader;
-import dev.flinksupervisor.jobs.JobService;
-import dev.flinksupervisor.jobs.OwnedJobs;
 import dev.flinksupervisor.metrics.MetricsSetup;
-import dev.flinksupervisor.savepoints.SavepointBook;
-import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
-import dev.flinksupervisor.savepoints.SavepointSettings;
-import dev.flinksupervisor.slots.SlotProfiles;
-import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
-import dev.flinksupervisor.supervision.HealthPolicies;
-import dev.flinksupervisor.supervision.HealthThresholds;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Leadership;
-import dev.flinksupervisor.supervision.RestorableRecord;
 import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.Severity;
-import dev.flinksupervisor.testing.FakeFlinkJobs;
 import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MutableClock;
-import dev.flinksupervisor.testing.SequentialIds;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,69 +44,20 @@ class AdminApiTest {
   private final MutableClock clock = new MutableClock(T0);
   private final EventLog events = new EventLog(clock, 100);
   private final FakeFlinkSavepoints flink = new FakeFlinkSavepoints();
-  private final SavepointService savepoints =
-      new SavepointService(
-          flink,
-          new SavepointBook(),
-          state,
-          events,
-          clock,
-          new SavepointSettings(
-              new SavepointPolicy(null, null, List.of(), 5, Duration.ofDays(7), true),
-              Duration.ofMinutes(10),
-              3,
-              new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
-              null,
-              Format.CANONICAL),
-          new SequentialIds(),
-          () -> {});
   private static final String VIEWER = "viewer-token";
-  private final MetricsSetup metrics =
-      new MetricsSetup(
-          Map.of("flink.cluster.id", "orders"),
-          new MetricsSetup.Otlp(
-              false, Optional.empty(), Duration.ofMinutes(1), Map.of(), Map.of()));
+  private final MetricsSetup metrics = TestAdminApis.metrics();
   private AdminApi api;
   private HttpTestClient http;
 
   @BeforeEach
   void start() {
     api =
-        new AdminApi(
-                new AdminApi.Settings(
-                    "127.0.0.1",
-                    0,
-                    Map.of(TOKEN, ApiRole.OPERATOR, VIEWER, ApiRole.VIEWER),
-                    "orders",
-                    "flink",
-                    Duration.ofSeconds(5),
-                    false,
-                    1024 * 1024,
-                    Optional.empty(),
-                    1,
-                    Duration.ofSeconds(30)),
+        TestAdminApis.create(
+                TestAdminApis.settings(
+                    Map.of(TOKEN, ApiRole.OPERATOR, VIEWER, ApiRole.VIEWER), Optional.empty(), 1),
                 state,
                 events,
-                savepoints,
-                new HealthPolicies(
-                    new HealthThresholds(
-                        3,
-                        Duration.ofMinutes(10),
-                        Duration.ofMinutes(10),
-                        3,
-                        Duration.ofMinutes(5))),
-                new JobService(
-                    new FakeFlinkJobs(),
-                    new OwnedJobs(),
-                    new SavepointBook(),
-                    state,
-                    events,
-                    clock,
-                    Path.of("target"),
-                    new SequentialIds(),
-                    () -> {},
-                    SlotProfiles.NONE),
-                new RestorableRecord(),
+                flink,
                 metrics,
                 clock)
             .start();

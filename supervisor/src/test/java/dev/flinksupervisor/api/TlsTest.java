@@ -4,25 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.flinksupervisor.flink.FlinkSavepoints.Format;
-import dev.flinksupervisor.jobs.JobService;
-import dev.flinksupervisor.jobs.OwnedJobs;
-import dev.flinksupervisor.metrics.MetricsSetup;
-import dev.flinksupervisor.savepoints.SavepointBook;
-import dev.flinksupervisor.savepoints.SavepointPolicy;
-import dev.flinksupervisor.savepoints.SavepointService;
-import dev.flinksupervisor.savepoints.SavepointSettings;
-import dev.flinksupervisor.slots.SlotProfiles;
-import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
-import dev.flinksupervisor.supervision.HealthPolicies;
-import dev.flinksupervisor.supervision.HealthThresholds;
-import dev.flinksupervisor.supervision.RestorableRecord;
-import dev.flinksupervisor.testing.FakeFlinkJobs;
 import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.MutableClock;
-import dev.flinksupervisor.testing.SequentialIds;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,9 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -160,59 +143,12 @@ class TlsTest {
 
   private static AdminApi api(PemTls tls) {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    ClusterState state = new ClusterState();
-    EventLog events = new EventLog(clock, 10);
-    SavepointService savepoints =
-        new SavepointService(
-            new FakeFlinkSavepoints(),
-            new SavepointBook(),
-            state,
-            events,
-            clock,
-            new SavepointSettings(
-                new SavepointPolicy(null, null, List.of(), 5, Duration.ofDays(7), true),
-                Duration.ofMinutes(10),
-                3,
-                new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
-                null,
-                Format.CANONICAL),
-            new SequentialIds(),
-            () -> {});
-    return new AdminApi(
-        new AdminApi.Settings(
-            "127.0.0.1",
-            0,
-            Map.of("t", ApiRole.OPERATOR),
-            "c",
-            "n",
-            Duration.ofSeconds(5),
-            false,
-            1024 * 1024,
-            Optional.of(tls),
-            4,
-            Duration.ofSeconds(30)),
-        state,
-        events,
-        savepoints,
-        new HealthPolicies(
-            new HealthThresholds(
-                3, Duration.ofMinutes(10), Duration.ofMinutes(10), 3, Duration.ofMinutes(5))),
-        new JobService(
-            new FakeFlinkJobs(),
-            new OwnedJobs(),
-            new SavepointBook(),
-            state,
-            events,
-            clock,
-            Path.of("target"),
-            new SequentialIds(),
-            () -> {},
-            SlotProfiles.NONE),
-        new RestorableRecord(),
-        new MetricsSetup(
-            Map.of(),
-            new MetricsSetup.Otlp(
-                false, Optional.empty(), Duration.ofMinutes(1), Map.of(), Map.of())),
+    return TestAdminApis.create(
+        TestAdminApis.settings(Map.of("t", ApiRole.OPERATOR), Optional.of(tls), 4),
+        new ClusterState(),
+        new EventLog(clock, 10),
+        new FakeFlinkSavepoints(),
+        TestAdminApis.metrics(),
         clock);
   }
 }

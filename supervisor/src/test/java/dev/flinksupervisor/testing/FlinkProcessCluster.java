@@ -150,10 +150,6 @@ public final class FlinkProcessCluster implements AutoCloseable {
         () -> jm.process().isAlive() ? null : Boolean.TRUE);
   }
 
-  public List<JobManager> jobManagers() {
-    return List.copyOf(jobManagers);
-  }
-
   /** The last lines of every process's log, for failure messages. */
   public String logTails() {
     StringBuilder out = new StringBuilder();

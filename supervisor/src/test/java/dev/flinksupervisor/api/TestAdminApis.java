@@ -1,0 +1,102 @@
+package dev.flinksupervisor.api;
+
+import dev.flinksupervisor.flink.FlinkSavepoints;
+import dev.flinksupervisor.flink.FlinkSavepoints.Format;
+import dev.flinksupervisor.jobs.JobService;
+import dev.flinksupervisor.jobs.OwnedJobs;
+import dev.flinksupervisor.metrics.MetricsSetup;
+import dev.flinksupervisor.savepoints.SavepointBook;
+import dev.flinksupervisor.savepoints.SavepointPolicy;
+import dev.flinksupervisor.savepoints.SavepointService;
+import dev.flinksupervisor.savepoints.SavepointSettings;
+import dev.flinksupervisor.slots.SlotProfiles;
+import dev.flinksupervisor.supervision.Backoff;
+import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.HealthPolicies;
+import dev.flinksupervisor.supervision.HealthThresholds;
+import dev.flinksupervisor.supervision.RestorableRecord;
+import dev.flinksupervisor.testing.FakeFlinkJobs;
+import dev.flinksupervisor.testing.SequentialIds;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An admin API over fakes of the Flink ports, with the sidecar's defaults elsewhere. */
+final class TestAdminApis {
+  private TestAdminApis() {}
+
+  static AdminApi.Settings settings(
+      Map<String, ApiRole> tokens, Optional<PemTls> tls, int maxConcurrentActions) {
+    return new AdminApi.Settings(
+        "127.0.0.1",
+        0,
+        tokens,
+        "orders",
+        "flink",
+        Duration.ofSeconds(5),
+        false,
+        1024 * 1024,
+        tls,
+        maxConcurrentActions,
+        Duration.ofSeconds(30));
+  }
+
+  static MetricsSetup metrics() {
+    return new MetricsSetup(
+        Map.of("flink.cluster.id", "orders"),
+        new MetricsSetup.Otlp(false, Optional.empty(), Duration.ofMinutes(1), Map.of(), Map.of()));
+  }
+
+  static AdminApi create(
+      AdminApi.Settings settings,
+      ClusterState state,
+      EventLog events,
+      FlinkSavepoints flink,
+      MetricsSetup metrics,
+      Clock clock) {
+    SavepointService savepoints =
+        new SavepointService(
+            flink,
+            new SavepointBook(),
+            state,
+            events,
+            clock,
+            new SavepointSettings(
+                new SavepointPolicy(null, null, List.of(), 5, Duration.ofDays(7), true),
+                Duration.ofMinutes(10),
+                3,
+                new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)),
+                null,
+                Format.CANONICAL),
+            new SequentialIds(),
+            () -> {});
+    JobService jobs =
+        new JobService(
+            new FakeFlinkJobs(),
+            new OwnedJobs(),
+            new SavepointBook(),
+            state,
+            events,
+            clock,
+            Path.of("target"),
+            new SequentialIds(),
+            () -> {},
+            SlotProfiles.NONE);
+    return new AdminApi(
+        settings,
+        state,
+        events,
+        savepoints,
+        new HealthPolicies(
+            new HealthThresholds(
+                3, Duration.ofMinutes(10), Duration.ofMinutes(10), 3, Duration.ofMinutes(5))),
+        jobs,
+        new RestorableRecord(),
+        metrics,
+        clock);
+  }
+}
