@@ -7,12 +7,12 @@ import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.HttpTestClient;
+import dev.flinksupervisor.testing.Ports;
 import dev.flinksupervisor.testing.SidecarSettings;
 import dev.flinksupervisor.testing.TestKubernetes;
 import dev.flinksupervisor.util.Json;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +84,7 @@ class SidecarProcessITCase {
   @Test
   void the_sidecar_follows_a_cluster_and_stops_on_sigterm() throws Exception {
     String clusterId = "process-it-" + UUID.randomUUID().toString().substring(0, 8);
-    int port = freePort();
+    int port = Ports.free();
     try (KubernetesApi kubernetes = TestKubernetes.start(dir.resolve("k8s"));
         EmbeddedFlink flink =
             EmbeddedFlink.start(
@@ -167,7 +167,7 @@ class SidecarProcessITCase {
   void a_savepoint_in_flight_when_the_sidecar_is_killed_is_completed_by_the_next_one()
       throws Exception {
     String clusterId = "process-kill-" + UUID.randomUUID().toString().substring(0, 8);
-    int port = freePort();
+    int port = Ports.free();
     try (KubernetesApi kubernetes = TestKubernetes.start(dir.resolve("k8s"));
         EmbeddedFlink flink =
             EmbeddedFlink.start(
@@ -239,12 +239,6 @@ class SidecarProcessITCase {
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
       }
       flink.cancelAndAwaitCleanup(jobId, kubernetes, Duration.ofSeconds(30));
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.flinksupervisor.Sidecar;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.testing.MiniClusterOnKubernetes;
+import dev.flinksupervisor.testing.Ports;
 import dev.flinksupervisor.util.Json;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -18,7 +19,6 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -131,7 +131,7 @@ class MetricsITCase {
     assumeTrue(
         binary.isPresent(), "No prometheus binary: install Debian's 'prometheus' to run this test");
     try (Sidecar sidecar = cluster.sidecar().start()) {
-      int prometheusPort = freePort();
+      int prometheusPort = Ports.free();
       Path config = dir.resolve("prometheus.yml");
       Files.writeString(
           config,
@@ -229,11 +229,5 @@ class MetricsITCase {
     return keyValues.stream()
         .collect(
             Collectors.toMap(KeyValue::getKey, kv -> kv.getValue().getStringValue(), (a, b) -> b));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

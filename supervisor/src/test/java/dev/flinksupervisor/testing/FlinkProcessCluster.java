@@ -5,8 +5,6 @@ import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.demo.job.DemoJob;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,11 +92,11 @@ public final class FlinkProcessCluster implements AutoCloseable {
 
   public JobManager startJobManager() throws IOException {
     int index = jobManagers.size();
-    int restPort = freePort();
+    int restPort = Ports.free();
     Configuration conf = new Configuration(base);
     conf.set(RestOptions.PORT, restPort);
     conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
-    conf.set(JobManagerOptions.PORT, freePort());
+    conf.set(JobManagerOptions.PORT, Ports.free());
     Path confDir = writeConfig("jm-" + index, conf);
     Path log = workDir.resolve("jm-" + index + ".log");
     Process process =
@@ -209,14 +207,6 @@ public final class FlinkProcessCluster implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
