@@ -13,8 +13,11 @@ import dev.flinksupervisor.flink.LeaderWatch;
 import dev.flinksupervisor.flink.RestFlinkGateway;
 import dev.flinksupervisor.flink.RestFlinkJobs;
 import dev.flinksupervisor.flink.RestFlinkSavepoints;
+import dev.flinksupervisor.jobs.JarFiles;
 import dev.flinksupervisor.jobs.JobService;
 import dev.flinksupervisor.jobs.OwnedJobs;
+import dev.flinksupervisor.jobs.Reprofiler;
+import dev.flinksupervisor.jobs.Reprofiles;
 import dev.flinksupervisor.metrics.MeteredFlinkGateway;
 import dev.flinksupervisor.metrics.MeteredLedger;
 import dev.flinksupervisor.metrics.MeteredRetainedCheckpoints;
@@ -47,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,6 +110,7 @@ public final class Sidecar implements AutoCloseable {
     EventLog events = new EventLog(clock, config.get(SupervisorOptions.EVENT_CAPACITY));
     SavepointBook savepointBook = new SavepointBook();
     OwnedJobs ownedJobs = new OwnedJobs();
+    Reprofiles reprofiles = new Reprofiles();
     RestorableRecord restorable = new RestorableRecord();
     HealthPolicies healthPolicies =
         new HealthPolicies(
@@ -130,7 +135,7 @@ public final class Sidecar implements AutoCloseable {
                     kubernetes, namespace, clusterId, ConfigMapLedger.DEFAULT_CAPACITY_BYTES),
                 metrics.registry()),
             // Events go last: they are the section that sheds its oldest entries to fit.
-            List.of(savepointBook, ownedJobs, healthPolicies, restorable, events),
+            List.of(savepointBook, ownedJobs, reprofiles, healthPolicies, restorable, events),
             () -> state.snapshot().leadership().role() == Role.ACTIVE);
     try {
       ledger.restore();
@@ -155,6 +160,7 @@ public final class Sidecar implements AutoCloseable {
             ledger.restoreQuietly(savepointBook);
             ledger.restoreQuietly(healthPolicies);
             ledger.restoreQuietly(ownedJobs);
+            ledger.restoreQuietly(reprofiles);
           }
         });
 
@@ -212,10 +218,26 @@ public final class Sidecar implements AutoCloseable {
             state,
             events,
             clock,
-            Path.of(config.get(SupervisorOptions.JAR_DIRECTORY)),
+            new JarFiles(
+                Path.of(config.get(SupervisorOptions.JAR_DIRECTORY)),
+                Path.of(config.get(SupervisorOptions.UPLOAD_DIRECTORY))),
             () -> new JobID().toHexString(),
             ledger::flushQuietly,
-            config.slotProfiles());
+            config.slotProfiles(),
+            reprofiles);
+    Reprofiler reprofiler =
+        new Reprofiler(
+            jobs,
+            savepoints,
+            savepointBook,
+            reprofiles,
+            state,
+            events,
+            clock,
+            () -> UUID.randomUUID().toString(),
+            () -> new JobID().toHexString(),
+            ledger::flushQuietly,
+            config.get(SupervisorOptions.ROLLBACK_RETRY_BACKOFF));
 
     Map<String, ApiRole> fixedTokens = new LinkedHashMap<>();
     config
@@ -256,12 +278,14 @@ public final class Sidecar implements AutoCloseable {
                 config.get(SupervisorOptions.API_MAX_BODY_BYTES),
                 tls,
                 config.get(SupervisorOptions.API_MAX_CONCURRENT_ACTIONS),
-                config.get(SupervisorOptions.API_IDLE_TIMEOUT)),
+                config.get(SupervisorOptions.API_IDLE_TIMEOUT),
+                config.get(SupervisorOptions.MAX_UPLOAD_BYTES)),
             state,
             events,
             savepoints,
             healthPolicies,
             jobs,
+            reprofiler,
             restorable,
             metrics,
             clock);
@@ -289,6 +313,7 @@ public final class Sidecar implements AutoCloseable {
         () -> {
           if (state.snapshot().leadership().role() == Role.ACTIVE) {
             savepoints.tick();
+            reprofiler.tick();
             jobs.tick();
           }
         },

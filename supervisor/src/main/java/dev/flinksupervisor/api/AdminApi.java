@@ -10,6 +10,7 @@ import dev.flinksupervisor.api.ApiModel.JobListJson;
 import dev.flinksupervisor.api.ApiModel.ReadyJson;
 import dev.flinksupervisor.api.ApiModel.UpJson;
 import dev.flinksupervisor.jobs.JobService;
+import dev.flinksupervisor.jobs.Reprofiler;
 import dev.flinksupervisor.metrics.MetricsSetup;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
@@ -25,6 +26,7 @@ import dev.flinksupervisor.supervision.Severity;
 import dev.flinksupervisor.util.Json;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.sse.SseClient;
@@ -67,7 +69,8 @@ public final class AdminApi implements AutoCloseable {
       long maxBodyBytes,
       java.util.Optional<PemTls> tls,
       int maxConcurrentActions,
-      Duration idleTimeout) {}
+      Duration idleTimeout,
+      long maxUploadBytes) {}
 
   private final Settings settings;
   private final ClusterState state;
@@ -90,6 +93,7 @@ public final class AdminApi implements AutoCloseable {
       SavepointService savepoints,
       HealthPolicies healthPolicies,
       JobService jobs,
+      Reprofiler reprofiler,
       RestorableRecord restorable,
       MetricsSetup metrics,
       Clock clock) {
@@ -104,7 +108,7 @@ public final class AdminApi implements AutoCloseable {
     Access access = new Access(state);
     this.savepointRoutes = new SavepointRoutes(savepoints, state, access);
     this.healthRoutes = new HealthRoutes(healthPolicies, state, access);
-    this.jobRoutes = new JobRoutes(jobs, access);
+    this.jobRoutes = new JobRoutes(jobs, reprofiler, access, settings.maxUploadBytes());
     this.app = Javalin.create(this::configure);
   }
 
@@ -133,6 +137,10 @@ public final class AdminApi implements AutoCloseable {
                       return connector;
                     }));
     config.http.maxRequestSize = settings.maxBodyBytes();
+    config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
+    config.jetty.multipartConfig.maxTotalRequestSize(
+        settings.maxUploadBytes() + settings.maxBodyBytes(), SizeUnit.BYTES);
+    config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
     config.http.prefer405over404 = true;
 
     config.routes.get("/healthz", ctx -> ctx.json(new UpJson("UP")));
@@ -299,7 +307,7 @@ public final class AdminApi implements AutoCloseable {
       throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
     }
     Freshness freshness = freshness(snapshot);
-    ctx.json(new JobDetailJson(JobJson.of(view, freshness), freshness));
+    ctx.json(new JobDetailJson(JobJson.of(view, freshness), jobRoutes.slotsOf(jobId), freshness));
   }
 
   private void events(Context ctx) {

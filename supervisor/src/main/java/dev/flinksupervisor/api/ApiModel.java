@@ -163,7 +163,13 @@ final class ApiModel {
     }
   }
 
-  record JobDetailJson(@JsonUnwrapped JobJson job, Freshness freshness) {}
+  /**
+   * @param slots each slot-sharing group's requested profile and the slots Flink allocated
+   */
+  record JobDetailJson(
+      @JsonUnwrapped JobJson job,
+      dev.flinksupervisor.jobs.JobService.Slots slots,
+      Freshness freshness) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record EventJson(

@@ -52,12 +52,25 @@ final class OpenApiDocument {
         "post",
         "/api/v1/jobs",
         Access.OPERATOR,
-        "Submit a job from a jar on the pod",
+        "Submit a job from a jar on the pod, or uploaded as multipart (parts 'jar' and 'spec')",
         "SubmitRequest",
         202,
         400,
         409,
+        413,
+        415,
         422);
+    d.multipart(
+        "post",
+        "/api/v1/jobs",
+        object(
+            Map.of(
+                "jar",
+                Map.of("type", "string", "format", "binary"),
+                "spec",
+                Map.of(
+                    "type", "string", "description", "A SubmitRequest as JSON, without jarPath")),
+            List.of("jar", "spec")));
     d.op("get", job, Access.VIEWER, "One job", null, 200, 404);
     d.op(
         "get",
@@ -77,6 +90,34 @@ final class OpenApiDocument {
         404,
         409,
         422);
+    d.op(
+        "put",
+        job + "/slot-profiles",
+        Access.OPERATOR,
+        "Re-profile a running job: stop with a savepoint, run again with the new profiles",
+        "ReprofileRequest",
+        202,
+        400,
+        404,
+        409,
+        415,
+        422);
+    d.op(
+        "get",
+        job + "/reprofiles",
+        Access.VIEWER,
+        "The job's re-profiling operations, oldest first",
+        null,
+        200,
+        404);
+    d.op(
+        "get",
+        job + "/reprofiles/{id}",
+        Access.VIEWER,
+        "One re-profiling operation",
+        null,
+        200,
+        404);
     d.op(
         "post",
         job + "/savepoints",
@@ -249,6 +290,18 @@ final class OpenApiDocument {
     paths.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, op);
   }
 
+  /** Adds a multipart/form-data body to an operation that also takes JSON. */
+  @SuppressWarnings("unchecked")
+  private void multipart(String method, String path, Map<String, Object> schema) {
+    Map<String, Object> op =
+        paths.get(path).get(method) instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+    Map<String, Object> content =
+        new LinkedHashMap<>(
+            (Map<String, Object>) ((Map<String, Object>) op.get("requestBody")).get("content"));
+    content.put("multipart/form-data", Map.of("schema", schema));
+    op.put("requestBody", Map.of("content", content));
+  }
+
   private static Map<String, Object> response(int status) {
     if (status < 400 && status != 503) {
       return Map.of(
@@ -319,6 +372,8 @@ final class OpenApiDocument {
                 string(),
                 "allowNonRestoredState",
                 bool(),
+                "slotProfiles",
+                profileMapping(),
                 "recovery",
                 object(
                     Map.of(
@@ -332,6 +387,11 @@ final class OpenApiDocument {
                         string()),
                     List.of())),
             List.of("jarPath", "entryClass")));
+    s.put(
+        "ReprofileRequest",
+        object(
+            Map.of("slotProfiles", profileMapping(), "targetDirectory", string()),
+            List.of("slotProfiles")));
     s.put(
         "SavepointPolicy",
         object(
@@ -382,6 +442,11 @@ final class OpenApiDocument {
       o.put("required", required);
     }
     return o;
+  }
+
+  /** Slot-sharing group name ({@code default} for the unnamed one) to a configured profile. */
+  private static Map<String, Object> profileMapping() {
+    return Map.of("type", "object", "additionalProperties", string());
   }
 
   private static Map<String, Object> string() {

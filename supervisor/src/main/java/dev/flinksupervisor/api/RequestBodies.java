@@ -31,6 +31,11 @@ final class RequestBodies {
               "Unsupported media type",
               "Send the body as application/json."));
     }
+    return parse(body, type);
+  }
+
+  /** JSON text as {@code type}; anything off is a 400 problem naming the field. */
+  static <T> T parse(String body, Class<T> type) {
     try {
       return Json.mapper().readValue(body, type);
     } catch (UnrecognizedPropertyException e) {

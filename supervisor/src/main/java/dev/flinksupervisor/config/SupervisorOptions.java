@@ -295,6 +295,32 @@ public final class SupervisorOptions {
           "/opt/flink/usrlib",
           "Jobs are submitted from jars under this directory only.");
 
+  public static final ConfigOption<String> UPLOAD_DIRECTORY =
+      option(
+          "jobs.upload-directory",
+          "path",
+          Values::text,
+          "/tmp/flink-supervisor/uploads",
+          "Jars uploaded with a submission are kept here, named by their SHA-256; mount a volume to"
+              + " keep them across pod restarts (a job is run again from its jar).");
+
+  public static final ConfigOption<Integer> MAX_UPLOAD_BYTES =
+      option(
+          "jobs.max-upload-bytes",
+          "bytes",
+          Values::positiveInt,
+          256 * 1024 * 1024,
+          "The largest jar a submission may upload; larger uploads get 413.");
+
+  public static final ConfigOption<Duration> ROLLBACK_RETRY_BACKOFF =
+      option(
+          "jobs.rollback-retry-backoff",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(5),
+          "When a re-profiled job is refused with its new profiles and then with its old ones,"
+              + " the old ones are tried again after this, doubling up to 64 times it.");
+
   // --- Metrics ---
 
   public static final ConfigOption<Boolean> METRICS_REQUIRE_TOKEN =
@@ -485,6 +511,9 @@ public final class SupervisorOptions {
           SAVEPOINT_FORMAT,
           SAVEPOINT_TRACK_INTERVAL,
           JAR_DIRECTORY,
+          UPLOAD_DIRECTORY,
+          MAX_UPLOAD_BYTES,
+          ROLLBACK_RETRY_BACKOFF,
           METRICS_REQUIRE_TOKEN,
           METRICS_POD_NAME,
           OTLP_ENABLED,

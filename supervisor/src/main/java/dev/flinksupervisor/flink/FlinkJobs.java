@@ -1,5 +1,6 @@
 package dev.flinksupervisor.flink;
 
+import dev.flinksupervisor.slots.AllocatedSlot;
 import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotProfile;
 import java.nio.file.Path;
@@ -43,6 +44,15 @@ public interface FlinkJobs {
    * the JobManager refuses it.
    */
   CompletableFuture<Void> submit(Submission submission);
+
+  /**
+   * Builds the job graph as {@link #submit} would, profiles applied, without submitting it: fails
+   * the same way when the program cannot be built or a profile names a group the job lacks.
+   */
+  CompletableFuture<Void> check(Submission submission);
+
+  /** The slots the cluster's TaskManagers have allocated to the job. */
+  CompletableFuture<List<AllocatedSlot>> allocatedSlots(String jobId);
 
   /** The cluster's scheduler and its TaskManagers' total resources. */
   CompletableFuture<Capacity> capacity();

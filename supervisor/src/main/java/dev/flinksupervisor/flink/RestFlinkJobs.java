@@ -1,5 +1,6 @@
 package dev.flinksupervisor.flink;
 
+import dev.flinksupervisor.slots.AllocatedSlot;
 import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotProfile;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -28,6 +30,8 @@ import org.apache.flink.runtime.rest.messages.ConfigurationInfoEntry;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.ResourceProfileInfo;
+import org.apache.flink.runtime.rest.messages.taskmanager.TaskManagerDetailsHeaders;
+import org.apache.flink.runtime.rest.messages.taskmanager.TaskManagerMessageParameters;
 import org.apache.flink.runtime.rest.messages.taskmanager.TaskManagersHeaders;
 
 /**
@@ -57,6 +61,57 @@ public final class RestFlinkJobs implements FlinkJobs {
         .thenCompose(client::submitJob)
         .thenApply(id -> (Void) null)
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public CompletableFuture<Void> check(Submission s) {
+    return CompletableFuture.supplyAsync(() -> jobGraph(s), executor)
+        .thenApply(graph -> (Void) null)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public CompletableFuture<List<AllocatedSlot>> allocatedSlots(String jobId) {
+    JobID job = JobID.fromHexString(jobId);
+    return client
+        .sendRequest(
+            TaskManagersHeaders.getInstance(),
+            EmptyMessageParameters.getInstance(),
+            EmptyRequestBody.getInstance())
+        .thenCompose(
+            info -> {
+              List<CompletableFuture<List<AllocatedSlot>>> perManager =
+                  info.getTaskManagerInfos().stream()
+                      .map(tm -> slotsOn(tm.getResourceId(), job))
+                      .toList();
+              return CompletableFuture.allOf(perManager.toArray(CompletableFuture[]::new))
+                  .thenApply(done -> perManager.stream().flatMap(f -> f.join().stream()).toList());
+            })
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private CompletableFuture<List<AllocatedSlot>> slotsOn(ResourceID taskManager, JobID job) {
+    TaskManagerMessageParameters params = new TaskManagerMessageParameters();
+    params.taskManagerIdParameter.resolve(taskManager);
+    return client
+        .sendRequest(
+            TaskManagerDetailsHeaders.getInstance(), params, EmptyRequestBody.getInstance())
+        .thenApply(
+            details ->
+                details.getAllocatedSlots().stream()
+                    .filter(slot -> job.equals(slot.getJobId()))
+                    .map(
+                        slot -> {
+                          ResourceProfileInfo r = slot.getResource();
+                          return new AllocatedSlot(
+                              taskManager.getResourceIdString(),
+                              r.getCpu(),
+                              r.getTaskHeapMB(),
+                              r.getTaskOffHeapMB(),
+                              r.getManagedMB(),
+                              r.getExtendedResources());
+                        })
+                    .toList());
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointRecord;
 import dev.flinksupervisor.savepoints.SavepointState;
+import dev.flinksupervisor.slots.AllocatedSlot;
 import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotFit;
 import dev.flinksupervisor.slots.SlotProfile;
@@ -15,7 +16,6 @@ import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Severity;
 import dev.flinksupervisor.util.Failures;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
@@ -45,16 +46,19 @@ public final class JobService {
   public static final String RECOVERY_FAILED = "RECOVERY_FAILED";
   public static final String RECOVERY_GAVE_UP = "RECOVERY_GAVE_UP";
 
+  private static final Duration ALLOCATED_SLOTS_TIMEOUT = Duration.ofSeconds(10);
+
   private final FlinkJobs flink;
   private final OwnedJobs owned;
   private final SavepointBook savepoints;
   private final ClusterState cluster;
   private final EventLog events;
   private final Clock clock;
-  private final Path jarDirectory;
+  private final JarFiles jars;
   private final Supplier<String> jobIds;
   private final Runnable persist;
   private final SlotProfiles slotProfiles;
+  private final Reprofiles reprofiles;
 
   public JobService(
       FlinkJobs flink,
@@ -63,20 +67,22 @@ public final class JobService {
       ClusterState cluster,
       EventLog events,
       Clock clock,
-      Path jarDirectory,
+      JarFiles jars,
       Supplier<String> jobIds,
       Runnable persist,
-      SlotProfiles slotProfiles) {
+      SlotProfiles slotProfiles,
+      Reprofiles reprofiles) {
     this.flink = flink;
     this.owned = owned;
     this.savepoints = savepoints;
     this.cluster = cluster;
     this.events = events;
     this.clock = clock;
-    this.jarDirectory = jarDirectory.toAbsolutePath().normalize();
+    this.jars = jars;
     this.jobIds = jobIds;
     this.persist = persist;
     this.slotProfiles = slotProfiles;
+    this.reprofiles = reprofiles;
   }
 
   /** The profiles a spec names, by slot-sharing group; refused when a name is not configured. */
@@ -130,27 +136,9 @@ public final class JobService {
     }
   }
 
-  /** The jar of a spec, resolved under the jar directory; refused when it lies elsewhere. */
-  Path jarOf(JobSpec spec) {
-    if (spec.jarPath() == null || spec.jarPath().isBlank()) {
-      throw new Refused(Refused.Kind.BAD_INPUT, "jarPath", "jarPath is required.");
-    }
-    Path jar = jarDirectory.resolve(spec.jarPath()).toAbsolutePath().normalize();
-    if (!jar.startsWith(jarDirectory) || spec.jarPath().contains("..")) {
-      throw new Refused(
-          Refused.Kind.BAD_INPUT,
-          "jarPath",
-          "The jar must be under " + jarDirectory + "; '" + spec.jarPath() + "' is not.");
-    }
-    if (!jar.toString().endsWith(".jar") || !Files.isRegularFile(jar)) {
-      throw new Refused(Refused.Kind.BAD_INPUT, "jarPath", "No jar file at " + jar + ".");
-    }
-    return jar;
-  }
-
   /** Records the job, then submits it; a refused submission leaves no record. */
   public synchronized OwnedJob submit(JobSpec spec) {
-    Path jar = jarOf(spec);
+    Path jar = jars.resolve(spec);
     if (spec.entryClass() == null || spec.entryClass().isBlank()) {
       throw new Refused(Refused.Kind.BAD_INPUT, "entryClass", "entryClass is required.");
     }
@@ -158,23 +146,7 @@ public final class JobService {
       throw new Refused(Refused.Kind.BAD_INPUT, "parallelism", "parallelism must be at least 1.");
     }
     Map<String, SlotProfile> profiles = profilesOf(spec);
-    if (!profiles.isEmpty()) {
-      Capacity capacity;
-      try {
-        capacity = flink.capacity().join();
-      } catch (CompletionException e) {
-        throw new Refused(
-            Refused.Kind.NOT_POSSIBLE,
-            null,
-            "The cluster's scheduler and TaskManagers could not be read to check the slot profiles: "
-                + Failures.messageChain(e));
-      }
-      SlotFit.refusal(profiles, capacity)
-          .ifPresent(
-              why -> {
-                throw new Refused(Refused.Kind.NOT_POSSIBLE, "slotProfiles", why);
-              });
-    }
+    requireFits(profiles);
     OwnedJob job = new OwnedJob(jobIds.get(), List.of(), spec, clock.instant(), 0, null, null);
     owned.put(null, job);
     persist.run();
@@ -203,37 +175,177 @@ public final class JobService {
     return job;
   }
 
+  /**
+   * Refuses profiles the cluster cannot honour: on the adaptive scheduler, or larger than every
+   * TaskManager.
+   */
+  void requireFits(Map<String, SlotProfile> profiles) {
+    if (profiles.isEmpty()) {
+      return;
+    }
+    Capacity capacity;
+    try {
+      capacity = flink.capacity().join();
+    } catch (CompletionException e) {
+      throw new Refused(
+          Refused.Kind.NOT_POSSIBLE,
+          null,
+          "The cluster's scheduler and TaskManagers could not be read to check the slot profiles: "
+              + Failures.messageChain(e));
+    }
+    SlotFit.refusal(profiles, capacity)
+        .ifPresent(
+            why -> {
+              throw new Refused(Refused.Kind.NOT_POSSIBLE, "slotProfiles", why);
+            });
+  }
+
+  /**
+   * Builds the job graph of {@code spec} with its profiles, without running it: refused when the
+   * program cannot be built or a profile names a group the job does not have.
+   */
+  void check(OwnedJob job, JobSpec spec) {
+    try {
+      flink.check(submission(job.jobId(), jars.resolve(spec), spec, null, profilesOf(spec))).join();
+    } catch (CompletionException e) {
+      throw new Refused(
+          Refused.Kind.NOT_POSSIBLE,
+          "slotProfiles",
+          "The job cannot run with these profiles: " + Failures.messageChain(e));
+    }
+  }
+
+  /**
+   * Runs a job the sidecar submitted again as {@code newJobId}, with {@code spec}, from {@code
+   * restorePath}; records the new run once Flink accepted it.
+   *
+   * @throws Refused when the jar is gone or Flink refused the job, with Flink's reason
+   */
+  synchronized OwnedJob runAgain(OwnedJob job, JobSpec spec, String restorePath, String newJobId) {
+    try {
+      flink
+          .submit(submission(newJobId, jars.resolve(spec), spec, restorePath, profilesOf(spec)))
+          .join();
+    } catch (CompletionException e) {
+      throw new Refused(Refused.Kind.NOT_POSSIBLE, null, Failures.messageChain(e));
+    }
+    return rerecord(job, spec, newJobId);
+  }
+
+  /** Records that the job runs as {@code newJobId} with {@code spec}, which Flink already runs. */
+  synchronized OwnedJob rerecord(OwnedJob job, JobSpec spec, String newJobId) {
+    OwnedJob next = job.rerunAs(newJobId, spec, clock.instant());
+    owned.put(job.jobId(), next);
+    persist.run();
+    return next;
+  }
+
+  /**
+   * The job the sidecar submitted as {@code jobId}: refused as unknown, or as not the sidecar's
+   * (naming its newest restorable state, which is all that can be offered for it).
+   */
+  OwnedJob requireOwned(String jobId) {
+    return owned
+        .get(jobId)
+        .orElseThrow(
+            () -> {
+              JobView view = cluster.snapshot().jobs().get(jobId);
+              if (view == null) {
+                return new Refused(
+                    Refused.Kind.UNKNOWN_JOB, null, "No job with id '" + jobId + "' is known.");
+              }
+              return new Refused(
+                  Refused.Kind.CONFLICT,
+                  null,
+                  "Job "
+                      + jobId
+                      + " was not submitted by this sidecar, so it cannot be run"
+                      + " again from here."
+                      + view.restorable()
+                          .map(
+                              r ->
+                                  " Its newest restorable state is "
+                                      + r.checkpoint().externalPath()
+                                      + ".")
+                          .orElse(""));
+            });
+  }
+
+  /** Stores a jar uploaded with a submission; the name to put in the spec with {@code uploaded}. */
+  public String storeUpload(java.io.InputStream content) {
+    return jars.store(content);
+  }
+
+  /** A slot-sharing group's profile: its name in the configuration and what it asks for. */
+  public record RequestedProfile(String profile, SlotProfile resources) {}
+
+  /**
+   * What a job asked for and what it got.
+   *
+   * @param requested by slot-sharing group; empty for jobs the sidecar did not submit or that name
+   *     no profiles (their slots take whatever the TaskManagers offer)
+   * @param allocated the slots the TaskManagers hold for the job now; null when they could not be
+   *     read, {@code allocatedError} says why
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record Slots(
+      Map<String, RequestedProfile> requested,
+      List<AllocatedSlot> allocated,
+      String allocatedError) {}
+
+  /** The requested profiles of a job and the slots Flink allocated to it. */
+  public Slots slotsOf(String jobId) {
+    Map<String, RequestedProfile> requested = new LinkedHashMap<>();
+    owned
+        .get(jobId)
+        .ifPresent(
+            job ->
+                job.spec()
+                    .slotProfiles()
+                    .forEach(
+                        (group, name) ->
+                            requested.put(
+                                group,
+                                new RequestedProfile(name, slotProfiles.get(name).orElse(null)))));
+    try {
+      List<AllocatedSlot> allocated =
+          flink
+              .allocatedSlots(jobId)
+              .orTimeout(ALLOCATED_SLOTS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .join();
+      return new Slots(requested, allocated, null);
+    } catch (CompletionException e) {
+      return new Slots(requested, null, Failures.messageChain(e));
+    }
+  }
+
+  /** Whether the job is one the cluster runs or ran, or one the sidecar submitted. */
+  public boolean knows(String jobId) {
+    return owned.get(jobId).isPresent() || cluster.snapshot().jobs().containsKey(jobId);
+  }
+
   public Optional<OwnedJob> get(String jobId) {
     return owned.get(jobId);
   }
 
+  /** Refuses an action on a job while its slot profiles are being changed. */
+  void requireNotReprofiling(String jobId) {
+    reprofiles
+        .inFlightOn(jobId)
+        .ifPresent(
+            op -> {
+              throw new Refused(
+                  Refused.Kind.CONFLICT,
+                  null,
+                  "Job " + jobId + " is being re-profiled (" + op.id() + ", " + op.state() + ").");
+            });
+  }
+
   /** Restarts a job the sidecar submitted, from its newest restorable state, by hand. */
   public synchronized OwnedJob restart(String jobId) {
-    OwnedJob job =
-        owned
-            .get(jobId)
-            .orElseThrow(
-                () -> {
-                  JobView view = cluster.snapshot().jobs().get(jobId);
-                  if (view == null) {
-                    return new Refused(
-                        Refused.Kind.UNKNOWN_JOB, null, "No job with id '" + jobId + "' is known.");
-                  }
-                  return new Refused(
-                      Refused.Kind.CONFLICT,
-                      null,
-                      "Job "
-                          + jobId
-                          + " was not submitted by this sidecar, so it cannot be run"
-                          + " again from here."
-                          + view.restorable()
-                              .map(
-                                  r ->
-                                      " Its newest restorable state is "
-                                          + r.checkpoint().externalPath()
-                                          + ".")
-                              .orElse(""));
-                });
+    OwnedJob job = requireOwned(jobId);
+    requireNotReprofiling(jobId);
     JobStatus status = statusOf(jobId);
     if (status != null && !status.isGloballyTerminalState()) {
       throw new Refused(
@@ -262,6 +374,9 @@ public final class JobService {
         continue;
       }
       if (job.nextAttemptAt() != null && job.nextAttemptAt().isAfter(now)) {
+        continue;
+      }
+      if (reprofiles.inFlightOn(job.jobId()).isPresent()) {
         continue;
       }
       if (job.attempts() >= policy.maxAttempts()) {
@@ -311,7 +426,11 @@ public final class JobService {
       flink
           .submit(
               submission(
-                  newJobId, jarOf(job.spec()), job.spec(), restorePath, profilesOf(job.spec())))
+                  newJobId,
+                  jars.resolve(job.spec()),
+                  job.spec(),
+                  restorePath,
+                  profilesOf(job.spec())))
           .join();
       return Optional.of(next);
     } catch (CompletionException | Refused e) {

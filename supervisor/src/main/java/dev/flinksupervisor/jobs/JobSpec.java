@@ -10,6 +10,8 @@ import java.util.Map;
  * @param restorePath the state of the first run; later runs restore from the newest state
  * @param slotProfiles the named slot profile of each slot-sharing group ({@code default} for the
  *     group of operators that name none)
+ * @param uploaded the jar was uploaded with the submission: {@code jarPath} names it under the
+ *     upload directory
  */
 public record JobSpec(
     String jarPath,
@@ -19,10 +21,25 @@ public record JobSpec(
     String restorePath,
     boolean allowNonRestoredState,
     RecoveryPolicy recovery,
-    Map<String, String> slotProfiles) {
+    Map<String, String> slotProfiles,
+    boolean uploaded) {
 
   public JobSpec {
     args = args == null ? List.of() : List.copyOf(args);
     slotProfiles = slotProfiles == null ? Map.of() : Map.copyOf(slotProfiles);
+  }
+
+  /** The same spec with other slot profiles. */
+  public JobSpec withSlotProfiles(Map<String, String> profiles) {
+    return new JobSpec(
+        jarPath,
+        entryClass,
+        args,
+        parallelism,
+        restorePath,
+        allowNonRestoredState,
+        recovery,
+        profiles,
+        uploaded);
   }
 }

@@ -30,6 +30,13 @@ public record OwnedJob(
     return new OwnedJob(newJobId, List.copyOf(lineage), spec, at, attempts + 1, nextAttempt, null);
   }
 
+  /** The job's run with {@code newSpec} after it was stopped on purpose: attempts start over. */
+  public OwnedJob rerunAs(String newJobId, JobSpec newSpec, Instant at) {
+    List<String> lineage = new java.util.ArrayList<>(previousJobIds);
+    lineage.add(jobId);
+    return new OwnedJob(newJobId, List.copyOf(lineage), newSpec, at, 0, null, null);
+  }
+
   public OwnedJob withAttemptFailed(Instant nextAttempt) {
     return new OwnedJob(
         jobId, previousJobIds, spec, submittedAt, attempts + 1, nextAttempt, gaveUp);

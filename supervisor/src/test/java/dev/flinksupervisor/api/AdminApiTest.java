@@ -24,6 +24,8 @@ import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -101,6 +103,37 @@ class AdminApiTest {
     assertThat(body.get("type").asText()).startsWith("https://");
     assertThat(body.get("title").asText()).isNotBlank();
     assertThat(body.get("detail").asText()).isNotBlank();
+  }
+
+  @Test
+  void an_upload_is_refused_to_a_viewer_and_when_too_large_and_nothing_is_stored()
+      throws Exception {
+    knowOneRunningJob();
+    Path uploads = Path.of("target", "uploads");
+    long before = uploads.toFile().exists() ? Files.list(uploads).count() : 0;
+    String spec = "{\"entryClass\": \"com.example.App\"}";
+
+    assertProblem(
+        http.postMultipart("/api/v1/jobs", VIEWER, Map.of("spec", spec), "jar", new byte[1024]),
+        403);
+    Response tooLarge =
+        http.postMultipart(
+            "/api/v1/jobs", TOKEN, Map.of("spec", spec), "jar", new byte[9 * 1024 * 1024]);
+    assertProblem(tooLarge, 413);
+    Response noSpec = http.postMultipart("/api/v1/jobs", TOKEN, Map.of(), "jar", new byte[16]);
+    assertProblem(noSpec, 400);
+    assertThat(noSpec.json().get("field").asText()).isEqualTo("spec");
+    Response both =
+        http.postMultipart(
+            "/api/v1/jobs",
+            TOKEN,
+            Map.of("spec", "{\"jarPath\": \"a.jar\", \"entryClass\": \"A\"}"),
+            "jar",
+            new byte[16]);
+    assertProblem(both, 400);
+    assertThat(both.json().get("field").asText()).isEqualTo("jarPath");
+
+    assertThat(uploads.toFile().exists() ? Files.list(uploads).count() : 0).isEqualTo(before);
   }
 
   @Test

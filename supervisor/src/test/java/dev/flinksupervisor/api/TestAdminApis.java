@@ -2,8 +2,11 @@ package dev.flinksupervisor.api;
 
 import dev.flinksupervisor.flink.FlinkSavepoints;
 import dev.flinksupervisor.flink.FlinkSavepoints.Format;
+import dev.flinksupervisor.jobs.JarFiles;
 import dev.flinksupervisor.jobs.JobService;
 import dev.flinksupervisor.jobs.OwnedJobs;
+import dev.flinksupervisor.jobs.Reprofiler;
+import dev.flinksupervisor.jobs.Reprofiles;
 import dev.flinksupervisor.metrics.MetricsSetup;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointPolicy;
@@ -42,7 +45,8 @@ final class TestAdminApis {
         1024 * 1024,
         tls,
         maxConcurrentActions,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        8 * 1024 * 1024);
   }
 
   static MetricsSetup metrics() {
@@ -58,10 +62,11 @@ final class TestAdminApis {
       FlinkSavepoints flink,
       MetricsSetup metrics,
       Clock clock) {
+    SavepointBook book = new SavepointBook();
     SavepointService savepoints =
         new SavepointService(
             flink,
-            new SavepointBook(),
+            book,
             state,
             events,
             clock,
@@ -74,18 +79,20 @@ final class TestAdminApis {
                 Format.CANONICAL),
             new SequentialIds(),
             () -> {});
+    Reprofiles reprofiles = new Reprofiles();
     JobService jobs =
         new JobService(
             new FakeFlinkJobs(),
             new OwnedJobs(),
-            new SavepointBook(),
+            book,
             state,
             events,
             clock,
-            Path.of("target"),
+            new JarFiles(Path.of("target"), Path.of("target", "uploads")),
             new SequentialIds(),
             () -> {},
-            SlotProfiles.NONE);
+            SlotProfiles.NONE,
+            reprofiles);
     return new AdminApi(
         settings,
         state,
@@ -95,6 +102,18 @@ final class TestAdminApis {
             new HealthThresholds(
                 3, Duration.ofMinutes(10), Duration.ofMinutes(10), 3, Duration.ofMinutes(5))),
         jobs,
+        new Reprofiler(
+            jobs,
+            savepoints,
+            book,
+            reprofiles,
+            state,
+            events,
+            clock,
+            new SequentialIds(),
+            new SequentialIds(),
+            () -> {},
+            Duration.ofSeconds(5)),
         new RestorableRecord(),
         metrics,
         clock);

@@ -53,7 +53,7 @@ class JobServiceTest {
             cluster,
             events,
             clock,
-            jars,
+            new JarFiles(jars, jars.resolve("uploads")),
             new SequentialIds(),
             () -> {},
             SlotProfiles.parse(
@@ -63,12 +63,13 @@ class JobServiceTest {
                     "small.task-heap",
                     "64m",
                     "small.managed-memory",
-                    "16m")));
+                    "16m")),
+            new Reprofiles());
   }
 
   private static JobSpec spec(String jar, RecoveryPolicy recovery) {
     return new JobSpec(
-        jar, "com.example.App", List.of("--x", "1"), 2, null, false, recovery, Map.of());
+        jar, "com.example.App", List.of("--x", "1"), 2, null, false, recovery, Map.of(), false);
   }
 
   private static final RecoveryPolicy RESTART =
@@ -112,7 +113,8 @@ class JobServiceTest {
             null,
             false,
             RecoveryPolicy.NONE,
-            Map.of("default", "small"));
+            Map.of("default", "small"),
+            false);
     service.submit(withProfiles);
     assertThat(flink.submitted.get(0).slotProfiles().get("default").cpuCores()).isEqualTo(0.5);
 
@@ -125,7 +127,8 @@ class JobServiceTest {
             null,
             false,
             RecoveryPolicy.NONE,
-            Map.of("default", "huge"));
+            Map.of("default", "huge"),
+            false);
     assertThatThrownBy(() -> service.submit(unknown))
         .isInstanceOf(JobService.Refused.class)
         .hasMessageContaining("No slot profile 'huge'")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flinksupervisor.Sidecar;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
+import dev.flinksupervisor.testing.DemoJobCounts;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MiniClusterOnKubernetes;
@@ -14,17 +15,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.client.deployment.StandaloneClusterId;
-import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
-import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
-import org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders;
-import org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsMessageParameters;
-import org.apache.flink.runtime.rest.messages.job.metrics.Metric;
-import org.apache.flink.runtime.rest.messages.job.metrics.MetricsFilterParameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,51 +84,12 @@ class SavepointITCase {
                 : null);
   }
 
-  /** The example job's counter: the highest per-bucket count its keyed state has reached. */
   private long highestCount(JobID jobId) throws Exception {
-    try (RestClusterClient<StandaloneClusterId> client =
-        new RestClusterClient<>(flink.configuration(), StandaloneClusterId.getInstance())) {
-      JobDetailsInfo details = client.getJobDetails(jobId).get();
-      var vertex =
-          details.getJobVertexInfos().stream()
-              .filter(v -> v.getName().contains("bucket-counter"))
-              .findFirst()
-              .orElseThrow();
-      JobVertexMetricsMessageParameters params = new JobVertexMetricsMessageParameters();
-      params.jobPathParameter.resolve(jobId);
-      params.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
-      params.getQueryParameters().stream()
-          .filter(MetricsFilterParameter.class::isInstance)
-          .map(MetricsFilterParameter.class::cast)
-          .findFirst()
-          .orElseThrow()
-          .resolve(List.of("0.bucket-counter.highestCount"));
-      return client
-          .sendRequest(
-              JobVertexMetricsHeaders.getInstance(), params, EmptyRequestBody.getInstance())
-          .get()
-          .getMetrics()
-          .stream()
-          .map(Metric::getValue)
-          .filter(v -> v != null)
-          .mapToLong(Long::parseLong)
-          .findFirst()
-          .orElse(0L);
-    }
+    return DemoJobCounts.highestCount(flink.configuration(), jobId);
   }
 
   private long awaitCountAbove(JobID jobId, long floor) throws Exception {
-    return Await.until(
-        "the job's highest count to pass " + floor,
-        PATIENCE,
-        () -> {
-          try {
-            long count = highestCount(jobId);
-            return count > floor ? count : null;
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+    return DemoJobCounts.awaitAbove(flink.configuration(), jobId, floor, PATIENCE);
   }
 
   @Test

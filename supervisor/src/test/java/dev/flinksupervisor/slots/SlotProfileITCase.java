@@ -2,18 +2,22 @@ package dev.flinksupervisor.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flinksupervisor.Sidecar;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.demo.Await;
+import dev.flinksupervisor.testing.DemoJobCounts;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MiniClusterOnKubernetes;
 import dev.flinksupervisor.testing.SidecarSettings;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
@@ -55,6 +59,10 @@ class SlotProfileITCase {
             .setRaw("slot-profiles.small.managed-memory", "16m")
             .setRaw("slot-profiles.huge.cpu-cores", "1000")
             .setRaw("slot-profiles.huge.task-heap", "64m")
+            .setRaw("slot-profiles.medium.cpu-cores", "0.25")
+            .setRaw("slot-profiles.medium.task-heap", "96m")
+            .setRaw("slot-profiles.medium.managed-memory", "8m")
+            .set(SupervisorOptions.UPLOAD_DIRECTORY, dir.resolve("uploads").toString())
             .start();
     http = new HttpTestClient(sidecar.apiPort());
     Await.until(
@@ -145,6 +153,106 @@ class SlotProfileITCase {
             .isEmpty();
       }
     }
+  }
+
+  private static final String UPLOADED_SPEC =
+      """
+      {"entryClass": "dev.flinksupervisor.demo.job.DemoJob", "parallelism": 1,
+       "args": ["--rate", "100", "--checkpoint-interval", "1000"],
+       "slotProfiles": {"default": "small"}}
+      """;
+
+  private JsonNode awaitJob(String jobId, String what, java.util.function.Predicate<JsonNode> done)
+      throws Exception {
+    return Await.until(
+        what,
+        Duration.ofSeconds(90),
+        () -> {
+          JsonNode job = http.get("/api/v1/jobs/" + jobId, TOKEN).json();
+          return job != null && done.test(job) ? job : null;
+        });
+  }
+
+  private static boolean runsWithHeap(JsonNode job, long taskHeapMb) {
+    JsonNode allocated = job.at("/slots/allocated");
+    return "RUNNING".equals(job.path("status").asText())
+        && allocated.size() == 1
+        && allocated.get(0).get("taskHeapMb").asLong() == taskHeapMb;
+  }
+
+  @Test
+  void an_uploaded_job_is_reprofiled_from_its_stop_savepoint_and_keeps_its_state()
+      throws Exception {
+    byte[] jar = Files.readAllBytes(Path.of("target", "demo-job.jar"));
+    Response notAJar =
+        http.postMultipart(
+            "/api/v1/jobs", TOKEN, Map.of("spec", UPLOADED_SPEC), "jar", "hello".getBytes());
+    assertThat(notAJar.status()).as(notAJar.body()).isEqualTo(400);
+    assertThat(notAJar.json().get("field").asText()).isEqualTo("jar");
+    try (var stored = Files.list(dir.resolve("uploads"))) {
+      assertThat(stored).as("a refused upload leaves nothing behind").isEmpty();
+    }
+
+    Response submitted =
+        http.postMultipart("/api/v1/jobs", TOKEN, Map.of("spec", UPLOADED_SPEC), "jar", jar);
+    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+    assertThat(submitted.json().at("/spec/uploaded").asBoolean()).isTrue();
+    String job = submitted.json().get("jobId").asText();
+    JsonNode before = awaitJob(job, "the job to run in a small slot", j -> runsWithHeap(j, 64));
+    assertThat(before.at("/slots/requested/default/profile").asText()).isEqualTo("small");
+    long countBefore =
+        DemoJobCounts.awaitAbove(
+            cluster.flink().configuration(), JobID.fromHexString(job), 100, Duration.ofSeconds(60));
+
+    HttpResponse<String> refused =
+        reprofile(job, "{\"slotProfiles\": {\"default\": \"no-such-profile\"}}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    HttpResponse<String> accepted = reprofile(job, "{\"slotProfiles\": {\"default\": \"medium\"}}");
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    String location = accepted.headers().firstValue("Location").orElseThrow();
+
+    JsonNode done =
+        Await.until(
+            "the re-profiling to end",
+            Duration.ofSeconds(90),
+            () -> {
+              JsonNode op = http.get(location, TOKEN).json();
+              return op.path("endedAt").isMissingNode() ? null : op;
+            });
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("COMPLETED");
+    String rerun = done.get("newJobId").asText();
+    JsonNode after =
+        awaitJob(rerun, "the job to run again in a medium slot", j -> runsWithHeap(j, 96));
+    assertThat(after.at("/slots/requested/default/profile").asText()).isEqualTo("medium");
+    assertThat(after.at("/slots/allocated/0/cpuCores").asDouble()).isEqualTo(0.25);
+    assertThat(http.get("/api/v1/jobs/" + rerun + "/spec", TOKEN).json().get("previousJobIds"))
+        .extracting(JsonNode::asText)
+        .containsExactly(job);
+
+    long countAfter =
+        DemoJobCounts.awaitAbove(
+            cluster.flink().configuration(), JobID.fromHexString(rerun), 0, Duration.ofSeconds(60));
+    assertThat(countAfter)
+        .as("the job continues from the counts in the stop savepoint, not from zero")
+        .isGreaterThanOrEqualTo(countBefore);
+    assertThat(
+            http.get("/api/v1/events?jobId=" + job, TOKEN)
+                .json()
+                .get("events")
+                .findValuesAsText("type"))
+        .contains("REPROFILE_REQUESTED", "REPROFILE_COMPLETED");
+  }
+
+  private HttpResponse<String> reprofile(String job, String body) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(http.baseUrl() + "/api/v1/jobs/" + job + "/slot-profiles"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private ResourceProfileInfo slotOf(JobID job) {

@@ -1,6 +1,7 @@
 package dev.flinksupervisor.testing;
 
 import dev.flinksupervisor.flink.FlinkJobs;
+import dev.flinksupervisor.slots.AllocatedSlot;
 import dev.flinksupervisor.slots.Capacity;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,21 @@ public final class FakeFlinkJobs implements FlinkJobs {
       s -> CompletableFuture.completedFuture(null);
   public final List<Submission> submitted = new CopyOnWriteArrayList<>();
   public volatile Capacity capacity = new Capacity("default", List.of());
+  public volatile Function<Submission, CompletableFuture<Void>> check =
+      s -> CompletableFuture.completedFuture(null);
+  public final List<Submission> checked = new CopyOnWriteArrayList<>();
+  public volatile List<AllocatedSlot> slots = List.of();
+
+  @Override
+  public CompletableFuture<Void> check(Submission submission) {
+    checked.add(submission);
+    return check.apply(submission);
+  }
+
+  @Override
+  public CompletableFuture<List<AllocatedSlot>> allocatedSlots(String jobId) {
+    return CompletableFuture.completedFuture(slots);
+  }
 
   @Override
   public CompletableFuture<Capacity> capacity() {

@@ -42,6 +42,50 @@ public final class HttpTestClient {
     return send(request.build());
   }
 
+  /** A multipart/form-data POST: text fields, then one file field. */
+  public Response postMultipart(
+      String path,
+      String token,
+      java.util.Map<String, String> fields,
+      String fileField,
+      byte[] file) {
+    String boundary = "----flink-supervisor-" + java.util.UUID.randomUUID();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+    fields.forEach(
+        (name, value) ->
+            body.writeBytes(
+                ("--"
+                        + boundary
+                        + "\r\nContent-Disposition: form-data; name=\""
+                        + name
+                        + "\"\r\nContent-Type: application/json\r\n\r\n"
+                        + value
+                        + "\r\n")
+                    .getBytes(utf8)));
+    if (file != null) {
+      body.writeBytes(
+          ("--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\""
+                  + fileField
+                  + "\"; filename=\"job.jar\"\r\nContent-Type: application/java-archive\r\n\r\n")
+              .getBytes(utf8));
+      body.writeBytes(file);
+      body.writeBytes("\r\n".getBytes(utf8));
+    }
+    body.writeBytes(("--" + boundary + "--\r\n").getBytes(utf8));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofMinutes(2))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
   public Response send(HttpRequest request) {
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
