@@ -307,7 +307,9 @@ public final class AdminApi implements AutoCloseable {
       throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
     }
     Freshness freshness = freshness(snapshot);
-    ctx.json(new JobDetailJson(JobJson.of(view, freshness), jobRoutes.slotsOf(jobId), freshness));
+    ctx.json(
+        new JobDetailJson(
+            JobJson.of(view, freshness), jobRoutes.slotsOf(jobId, !freshness.stale()), freshness));
   }
 
   private void events(Context ctx) {

@@ -93,8 +93,8 @@ final class JobRoutes {
   }
 
   /** The requested profiles and allocated slots of a job, for its description. */
-  JobService.Slots slotsOf(String jobId) {
-    return jobs.slotsOf(jobId);
+  JobService.Slots slotsOf(String jobId, boolean jobManagerAnswers) {
+    return jobs.slotsOf(jobId, jobManagerAnswers);
   }
 
   private void submit(Context ctx) {

@@ -294,8 +294,13 @@ public final class JobService {
       List<AllocatedSlot> allocated,
       String allocatedError) {}
 
-  /** The requested profiles of a job and the slots Flink allocated to it. */
-  public Slots slotsOf(String jobId) {
+  /**
+   * The requested profiles of a job and the slots Flink allocated to it.
+   *
+   * @param jobManagerAnswers false when the JobManager is known not to answer: the allocated slots
+   *     are then not asked for, so that the answer does not wait for a timeout
+   */
+  public Slots slotsOf(String jobId, boolean jobManagerAnswers) {
     Map<String, RequestedProfile> requested = new LinkedHashMap<>();
     owned
         .get(jobId)
@@ -308,6 +313,10 @@ public final class JobService {
                             requested.put(
                                 group,
                                 new RequestedProfile(name, slotProfiles.get(name).orElse(null)))));
+    if (!jobManagerAnswers) {
+      return new Slots(
+          requested, null, "The JobManager is not answering; the allocated slots are unknown.");
+    }
     try {
       List<AllocatedSlot> allocated =
           flink

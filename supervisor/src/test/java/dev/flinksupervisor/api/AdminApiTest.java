@@ -212,6 +212,8 @@ class AdminApiTest {
     assertThat(one.get("id").asText()).isEqualTo(JOB);
     assertThat(one.get("restarts").asLong()).isEqualTo(2);
     assertThat(one.at("/freshness/stale").asBoolean()).isFalse();
+    assertThat(one.at("/slots/allocated")).as("the fake JobManager's slots").isEmpty();
+    assertThat(one.at("/slots/requested")).as("not a job the sidecar submitted").isEmpty();
   }
 
   @Test
@@ -223,6 +225,10 @@ class AdminApiTest {
 
     assertThat(list.at("/freshness/stale").asBoolean()).isTrue();
     assertThat(list.at("/freshness/ageMs").asLong()).isEqualTo(30_000);
+    JsonNode one = http.get("/api/v1/jobs/" + JOB, TOKEN).json();
+    assertThat(one.at("/slots/allocatedError").asText())
+        .as("a JobManager that does not answer is not asked for the slots")
+        .contains("not answering");
     assertThat(list.get("jobs")).hasSize(1);
   }
 
