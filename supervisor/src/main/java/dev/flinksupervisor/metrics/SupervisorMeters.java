@@ -8,9 +8,9 @@ import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.SupervisionObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -29,49 +29,24 @@ import org.apache.flink.api.common.JobStatus;
  * latency, leader changes). A job's meters are removed when it is no longer listed.
  */
 public final class SupervisorMeters implements SupervisionObserver {
+  private static final String STATUS = "flink.supervisor.job.status";
+  private static final String HEALTH = "flink.supervisor.job.health";
+  private static final String RESTARTS = "flink.supervisor.job.restarts";
+  private static final String UPTIME = "flink.supervisor.job.uptime";
+  private static final String CHECKPOINT_AGE = "flink.supervisor.job.checkpoint.age";
+  private static final String SAVEPOINT_AGE = "flink.supervisor.job.savepoint.age";
+
   private final MeterRegistry registry;
   private final Clock clock;
-  private final MultiGauge status;
-  private final MultiGauge health;
-  private final MultiGauge restarts;
-  private final MultiGauge uptime;
-  private final MultiGauge checkpointAge;
-  private final MultiGauge savepointAge;
   private final Timer cycle;
   private final Timer detection;
   private final Counter leaderChanges;
   private final Map<String, List<Meter>> perJob = new HashMap<>();
+  private final Map<String, JobGauges> gauges = new HashMap<>();
 
   public SupervisorMeters(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
-    status =
-        MultiGauge.builder("flink.supervisor.job.status")
-            .description("1 for each job's current status")
-            .register(registry);
-    health =
-        MultiGauge.builder("flink.supervisor.job.health")
-            .description("1 for each job's current health verdict")
-            .register(registry);
-    restarts =
-        MultiGauge.builder("flink.supervisor.job.restarts")
-            .description("Restarts of the job (Flink's numRestarts)")
-            .register(registry);
-    uptime =
-        MultiGauge.builder("flink.supervisor.job.uptime")
-            .description("How long the job has run")
-            .baseUnit("seconds")
-            .register(registry);
-    checkpointAge =
-        MultiGauge.builder("flink.supervisor.job.checkpoint.age")
-            .description("Time since the job's last completed checkpoint")
-            .baseUnit("seconds")
-            .register(registry);
-    savepointAge =
-        MultiGauge.builder("flink.supervisor.job.savepoint.age")
-            .description("Time since the job's last completed savepoint")
-            .baseUnit("seconds")
-            .register(registry);
     cycle =
         Timer.builder("flink.supervisor.cycle.duration")
             .description("How long one supervision cycle took")
@@ -88,41 +63,132 @@ public final class SupervisorMeters implements SupervisionObserver {
             .register(registry);
   }
 
-  @Override
-  public void afterCycle(ClusterSnapshot snapshot, Duration took) {
-    cycle.record(took);
-    long now = clock.millis();
-    List<MultiGauge.Row<?>> statusRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> healthRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> restartRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> uptimeRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> checkpointRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> savepointRows = new ArrayList<>();
-    for (JobView job : snapshot.jobs().values()) {
-      JobSummary s = job.summary();
-      Tags tags = jobTags(s);
-      statusRows.add(MultiGauge.Row.of(tags.and("status", s.status().name()), 1));
-      healthRows.add(MultiGauge.Row.of(tags.and("verdict", job.health().verdict().name()), 1));
-      if (job.restarts() >= 0) {
-        restartRows.add(MultiGauge.Row.of(tags, job.restarts()));
-      }
-      if (s.status() == JobStatus.RUNNING && s.startTime() > 0) {
-        uptimeRows.add(MultiGauge.Row.of(tags, (now - s.startTime()) / 1000.0));
-      }
-      job.lastCheckpoint()
-          .map(CheckpointInfo::completedAt)
-          .ifPresent(at -> checkpointRows.add(MultiGauge.Row.of(tags, (now - at) / 1000.0)));
-      job.progress()
-          .flatMap(JobProgress::lastSavepoint)
-          .map(CheckpointInfo::completedAt)
-          .ifPresent(at -> savepointRows.add(MultiGauge.Row.of(tags, (now - at) / 1000.0)));
+  /**
+   * One job's gauges. They read the job's latest view when scraped, so a cycle only stores the
+   * view; a gauge is registered or removed only when what it shows appears, goes, or changes its
+   * tags (a new status or verdict), which keeps a cycle's cost linear in the number of jobs.
+   */
+  private final class JobGauges {
+    private final Tags tags;
+    private volatile JobView view;
+    private Gauge status;
+    private Gauge health;
+    private Gauge restarts;
+    private Gauge uptime;
+    private Gauge checkpointAge;
+    private Gauge savepointAge;
+
+    JobGauges(JobView view) {
+      this.tags = Tags.of("job_id", view.summary().id(), "job_name", view.summary().name());
+      this.view = view;
     }
-    status.register(statusRows, true);
-    health.register(healthRows, true);
-    restarts.register(restartRows, true);
-    uptime.register(uptimeRows, true);
-    checkpointAge.register(checkpointRows, true);
-    savepointAge.register(savepointRows, true);
+
+    void update(JobView next) {
+      view = next;
+      JobSummary s = next.summary();
+      status =
+          retag(status, STATUS, "1 for each job's current status", "status", s.status().name());
+      health =
+          retag(
+              health,
+              HEALTH,
+              "1 for each job's current health verdict",
+              "verdict",
+              next.health().verdict().name());
+      restarts =
+          keep(
+              restarts,
+              next.restarts() >= 0,
+              RESTARTS,
+              "Restarts of the job (Flink's numRestarts)",
+              null,
+              () -> view.restarts());
+      uptime =
+          keep(
+              uptime,
+              s.status() == JobStatus.RUNNING && s.startTime() > 0,
+              UPTIME,
+              "How long the job has run",
+              "seconds",
+              () -> secondsSince(view.summary().startTime()));
+      checkpointAge =
+          keep(
+              checkpointAge,
+              next.lastCheckpoint().isPresent(),
+              CHECKPOINT_AGE,
+              "Time since the job's last completed checkpoint",
+              "seconds",
+              () ->
+                  view.lastCheckpoint().map(c -> secondsSince(c.completedAt())).orElse(Double.NaN));
+      savepointAge =
+          keep(
+              savepointAge,
+              lastSavepoint(next).isPresent(),
+              SAVEPOINT_AGE,
+              "Time since the job's last completed savepoint",
+              "seconds",
+              () -> lastSavepoint(view).map(c -> secondsSince(c.completedAt())).orElse(Double.NaN));
+    }
+
+    /** A gauge of 1 tagged with the current value; replaced when the value changes. */
+    private Gauge retag(Gauge current, String name, String description, String tag, String value) {
+      if (current != null && value.equals(current.getId().getTag(tag))) {
+        return current;
+      }
+      if (current != null) {
+        registry.remove(current);
+      }
+      return Gauge.builder(name, () -> 1)
+          .description(description)
+          .tags(tags.and(tag, value))
+          .register(registry);
+    }
+
+    /** A gauge that exists while {@code present}. */
+    private Gauge keep(
+        Gauge current,
+        boolean present,
+        String name,
+        String description,
+        String unit,
+        java.util.function.Supplier<Number> value) {
+      if (present == (current != null)) {
+        return current;
+      }
+      if (!present) {
+        registry.remove(current);
+        return null;
+      }
+      return Gauge.builder(name, value)
+          .description(description)
+          .baseUnit(unit)
+          .tags(tags)
+          .register(registry);
+    }
+
+    void remove() {
+      for (Gauge g : new Gauge[] {status, health, restarts, uptime, checkpointAge, savepointAge}) {
+        if (g != null) {
+          registry.remove(g);
+        }
+      }
+    }
+  }
+
+  private double secondsSince(long epochMillis) {
+    return (clock.millis() - epochMillis) / 1000.0;
+  }
+
+  private static java.util.Optional<CheckpointInfo> lastSavepoint(JobView view) {
+    return view.progress().flatMap(JobProgress::lastSavepoint);
+  }
+
+  @Override
+  public synchronized void afterCycle(ClusterSnapshot snapshot, Duration took) {
+    cycle.record(took);
+    for (JobView job : snapshot.jobs().values()) {
+      gauges.computeIfAbsent(job.summary().id(), id -> new JobGauges(job)).update(job);
+    }
     removeGoneJobs(snapshot.jobs().keySet());
   }
 
@@ -166,14 +232,22 @@ public final class SupervisorMeters implements SupervisionObserver {
   }
 
   private synchronized void removeGoneJobs(Set<String> listed) {
+    if (gauges.size() > listed.size()) {
+      gauges
+          .entrySet()
+          .removeIf(
+              e -> {
+                boolean gone = !listed.contains(e.getKey());
+                if (gone) {
+                  e.getValue().remove();
+                }
+                return gone;
+              });
+    }
     for (String jobId : new HashSet<>(perJob.keySet())) {
       if (!listed.contains(jobId)) {
         perJob.remove(jobId).forEach(registry::remove);
       }
     }
-  }
-
-  private static Tags jobTags(JobSummary s) {
-    return Tags.of("job_id", s.id(), "job_name", s.name());
   }
 }

@@ -93,4 +93,27 @@ class SupervisorMetersTest {
         .isNull();
     assertThat(registry.get("flink.supervisor.cycle.duration").timer().count()).isEqualTo(2);
   }
+
+  @Test
+  void a_new_status_replaces_the_old_one_and_a_job_replaced_in_one_cycle_is_removed() {
+    meters.afterCycle(snapshot(job("a", JobStatus.RUNNING, 0)), Duration.ofMillis(1));
+    meters.afterCycle(
+        snapshot(job("a", JobStatus.RESTARTING, 1), job("c", JobStatus.RUNNING, 0)),
+        Duration.ofMillis(1));
+
+    assertThat(registry.find("flink.supervisor.job.status").tag("job_id", "a").gauges())
+        .singleElement()
+        .satisfies(g -> assertThat(g.getId().getTag("status")).isEqualTo("RESTARTING"));
+    assertThat(registry.find("flink.supervisor.job.uptime").tag("job_id", "a").gauge())
+        .as("no uptime while not running")
+        .isNull();
+
+    meters.afterCycle(
+        snapshot(job("b", JobStatus.RUNNING, 0), job("c", JobStatus.RUNNING, 0)),
+        Duration.ofMillis(1));
+
+    assertThat(registry.find("flink.supervisor.job.status").tag("job_id", "a").gauges()).isEmpty();
+    assertThat(registry.find("flink.supervisor.job.health").tag("job_id", "a").gauges()).isEmpty();
+    assertThat(registry.find("flink.supervisor.job.status").gauges()).hasSize(2);
+  }
 }
