@@ -62,7 +62,7 @@ final class CycleCostBenchmark implements Benchmark {
     static Budget of(Mode mode) {
       return mode.pick(
           new Budget(Duration.ofSeconds(1), 10, Duration.ofSeconds(3), 30, 2_000),
-          new Budget(Duration.ofSeconds(5), 100, Duration.ofSeconds(15), 300, 5_000));
+          new Budget(Duration.ofSeconds(5), 50, Duration.ofSeconds(15), 200, 5_000));
     }
   }
 
