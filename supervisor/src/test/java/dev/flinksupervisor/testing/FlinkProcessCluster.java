@@ -67,6 +67,16 @@ public final class FlinkProcessCluster implements AutoCloseable {
 
   public FlinkProcessCluster(
       Path workDir, KubernetesApi kubernetes, String clusterId, Leases leases) {
+    this(workDir, kubernetes, clusterId, leases, new Configuration());
+  }
+
+  /** A cluster whose processes have {@code overrides} on top of the settings above. */
+  public FlinkProcessCluster(
+      Path workDir,
+      KubernetesApi kubernetes,
+      String clusterId,
+      Leases leases,
+      Configuration overrides) {
     this.workDir = workDir;
     this.base =
         EmbeddedFlink.haConfiguration(
@@ -79,6 +89,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
     base.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
     base.setString("heartbeat.timeout", "10s");
     base.setString("heartbeat.interval", "2s");
+    base.addAll(overrides);
   }
 
   public String haStorageDir() {

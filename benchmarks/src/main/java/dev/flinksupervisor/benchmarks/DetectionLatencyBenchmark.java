@@ -1,0 +1,262 @@
+package dev.flinksupervisor.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flinksupervisor.supervision.EventTypes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+
+/**
+ * How soon a job failure is known. A job that fails after 60 records restarts again and again
+ * (fixed-delay restarts 1 s after each failure: Flink's default delay). Each RUNNING → RESTARTING
+ * transition is timed from the JobManager's own timestamp ({@code timestamps.RESTARTING} of {@code
+ * GET /jobs/:id}) to the arrival, at this client, of the sidecar's {@code JOB_STATUS_CHANGED} event
+ * on its server-sent event stream. The reference, for the same transitions, is a bare loop polling
+ * Flink's {@code /jobs/overview} on the leader as fast as it can: the floor of any poller.
+ */
+final class DetectionLatencyBenchmark implements Benchmark {
+  /**
+   * At 100 records per second, the job runs for 0.6 s (plus its deployment) after each restart
+   * before it fails again: longer than the sidecar's 500 ms poll interval, so that each failure is
+   * a failure of a running job. Failures closer together than one poll interval cannot be told
+   * apart by any poller at that interval.
+   */
+  static final int RECORDS_BEFORE_FAILURE = 60;
+
+  private final Lab lab;
+
+  DetectionLatencyBenchmark(Lab lab) {
+    this.lab = lab;
+  }
+
+  @Override
+  public String name() {
+    return "detection";
+  }
+
+  /** A transition as the bare poller saw it: the JobManager's timestamp and its own arrival. */
+  record Transition(long jobManagerMillis, long polledAtMillis) {}
+
+  @Override
+  public List<Figure> run(Mode mode) throws Exception {
+    int failures = mode.pick(30, 100);
+    Lab.Cluster cluster = lab.cluster();
+    SidecarProcess sidecar = lab.sidecar();
+    Http http = lab.http();
+    String leader = cluster.leaderUrl();
+
+    Configuration restarts = new Configuration();
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+    restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+
+    List<Transition> transitions;
+    List<EventStream.Arrival> events;
+    try (EventStream stream = EventStream.open(http, sidecar.url(), SidecarProcess.TOKEN)) {
+      JobID job =
+          cluster.submit(
+              "failing",
+              restarts,
+              "--buckets",
+              "1",
+              "--rate",
+              "100",
+              "--fail-every",
+              String.valueOf(RECORDS_BEFORE_FAILURE),
+              // No checkpoint completes during the run: every restart starts from scratch and
+              // runs for the same time before it fails again.
+              "--checkpoint-interval",
+              "3600000");
+      BarePoller poller = new BarePoller(http, leader, job.toHexString());
+      Thread polling = new Thread(poller, "bare-poller");
+      polling.setDaemon(true);
+      polling.start();
+      try {
+        try {
+          Poll.until(
+              failures + " failures",
+              Duration.ofSeconds(60L + 6L * failures),
+              Duration.ofMillis(100),
+              () -> poller.transitions.size() > failures ? Boolean.TRUE : null);
+        } catch (TimeoutException e) {
+          System.out.printf(
+              "  only %d failures within the time allowed%n", poller.transitions.size());
+        }
+        // Let the sidecar report the last counted transition too.
+        Poll.pause(Duration.ofSeconds(2));
+      } finally {
+        poller.stop = true;
+        polling.join(TimeUnit.SECONDS.toMillis(10));
+        cluster.client().cancel(job).get(60, TimeUnit.SECONDS);
+      }
+      transitions =
+          poller.transitions.stream()
+              .sorted(Comparator.comparingLong(Transition::jobManagerMillis))
+              .toList();
+      events = List.copyOf(stream.arrivals());
+      if (poller.error != null) {
+        System.out.println("  the bare poller's last error: " + poller.error);
+      }
+      return figures(transitions, restartingEvents(events, job.toHexString()), failures);
+    }
+  }
+
+  /** The sidecar's RESTARTING events of the job: its own time (epoch ms) → arrival here. */
+  static TreeMap<Long, Long> restartingEvents(List<EventStream.Arrival> events, String jobId) {
+    TreeMap<Long, Long> byEventTime = new TreeMap<>();
+    for (EventStream.Arrival a : events) {
+      JsonNode e = a.event();
+      if (EventTypes.JOB_STATUS_CHANGED.equals(a.type())
+          && jobId.equals(e.path("jobId").asText())
+          && e.path("message").asText().contains(" is RESTARTING")) {
+        long at = Instant.parse(e.path("lastTime").asText()).toEpochMilli();
+        byEventTime.merge(at, a.arrivedAtMillis(), Math::min);
+      }
+    }
+    return byEventTime;
+  }
+
+  /**
+   * The first {@code wanted} transitions, each matched with the sidecar's first event recorded
+   * after it and before the next one: the sidecar's poll saw the job RESTARTING, so the latest
+   * transition before its event is the one it saw.
+   */
+  static List<Figure> figures(
+      List<Transition> transitions, TreeMap<Long, Long> sidecarEvents, int wanted) {
+    List<Double> sidecar = new ArrayList<>();
+    List<Double> bare = new ArrayList<>();
+    int missed = 0;
+    int counted = Math.min(wanted, transitions.size());
+    for (int i = 0; i < counted; i++) {
+      Transition t = transitions.get(i);
+      long next =
+          i + 1 < transitions.size() ? transitions.get(i + 1).jobManagerMillis() : Long.MAX_VALUE;
+      bare.add((double) (t.polledAtMillis() - t.jobManagerMillis()));
+      var seen = sidecarEvents.subMap(t.jobManagerMillis(), true, next, false);
+      if (seen.isEmpty()) {
+        missed++;
+      } else {
+        long arrived = seen.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        sidecar.add((double) (arrived - t.jobManagerMillis()));
+      }
+    }
+    if (sidecar.isEmpty()) {
+      throw new IllegalStateException(
+          "The sidecar reported none of " + counted + " RESTARTING transitions");
+    }
+    Percentiles s = Percentiles.of(sidecar);
+    Percentiles b = Percentiles.of(bare);
+    System.out.printf(
+        "  %d failures; sidecar p50 %s ms, p99 %s ms; bare poller p50 %s ms, p99 %s ms;"
+            + " missed by the sidecar: %d%n",
+        counted,
+        Numbers.format(s.median()),
+        Numbers.format(s.p99()),
+        Numbers.format(b.median()),
+        Numbers.format(b.p99()),
+        missed);
+    String how =
+        counted
+            + " injected failures (RUNNING → RESTARTING; restarts 1 s after a failure, the job"
+            + " then runs 0.6 s before the next)"
+            + (counted < wanted ? ", fewer than the " + wanted + " wanted" : "")
+            + "; from the JobManager's timestamps.RESTARTING (GET /jobs/:id, details cache 50 ms)"
+            + " to the arrival at"
+            + " the benchmark client of the sidecar's JOB_STATUS_CHANGED event on"
+            + " /api/v1/events/stream; sidecar polls every 500 ms (default). Missed by the"
+            + " sidecar: "
+            + missed
+            + ". Nearest-rank percentiles: with fewer than 100 failures p99 is the slowest.";
+    String reference = "bare loop polling /jobs/overview as fast as it can";
+    return List.of(
+        Figure.of(
+            "failure detection p50 (sidecar event at client)",
+            s.median(),
+            "ms",
+            reference + ", p50",
+            b.median(),
+            null,
+            how),
+        Figure.of(
+            "failure detection p99 (sidecar event at client)",
+            s.p99(),
+            "ms",
+            reference + ", p99",
+            b.p99(),
+            Target.valueAtMost(500, "ms"),
+            how));
+  }
+
+  /**
+   * Polls {@code /jobs/overview} back to back and notes each RESTARTING transition of the job with
+   * the JobManager's own timestamp of it.
+   */
+  private static final class BarePoller implements Runnable {
+    private final Http http;
+    private final String leader;
+    private final String jobId;
+    final List<Transition> transitions = new CopyOnWriteArrayList<>();
+    volatile boolean stop;
+    volatile String error;
+
+    BarePoller(Http http, String leader, String jobId) {
+      this.http = http;
+      this.leader = leader;
+      this.jobId = jobId;
+    }
+
+    @Override
+    public void run() {
+      String previous = null;
+      while (!stop) {
+        try {
+          JsonNode overview = http.json(leader + "/jobs/overview", null);
+          long arrived = System.currentTimeMillis();
+          String status = null;
+          for (JsonNode job : overview.path("jobs")) {
+            if (jobId.equals(job.path("jid").asText())) {
+              status = job.path("state").asText();
+            }
+          }
+          if ("RESTARTING".equals(status) && !"RESTARTING".equals(previous)) {
+            transitions.add(new Transition(restartingSince(arrived), arrived));
+          }
+          previous = status;
+        } catch (RuntimeException | InterruptedException | TimeoutException e) {
+          error = e.toString();
+          if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+            return;
+          }
+        }
+      }
+    }
+
+    /**
+     * The JobManager's timestamp of the transition just seen: {@code timestamps.RESTARTING} of the
+     * job's details, once they show one newer than the previous transition's (the details may be
+     * cached for up to {@link Lab#DETAILS_CACHE}).
+     */
+    private long restartingSince(long seenAt) throws InterruptedException, TimeoutException {
+      long previous =
+          transitions.isEmpty() ? 0 : transitions.get(transitions.size() - 1).jobManagerMillis();
+      return Poll.until(
+          "the RESTARTING timestamp in the job's details",
+          Duration.ofSeconds(2),
+          Duration.ofMillis(10),
+          () -> {
+            long at =
+                http.json(leader + "/jobs/" + jobId, null).at("/timestamps/RESTARTING").asLong();
+            return at > previous && at <= seenAt ? at : null;
+          });
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package dev.flinksupervisor.benchmarks;
+
+import dev.flinksupervisor.testing.FlinkProcessCluster.JobManager;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.kubernetes.utils.KubernetesUtils;
+
+/**
+ * The packaged sidecar's memory and CPU while idle: with the process cluster's one job, beside the
+ * leading JobManager measured over the same window; and with 1,000 jobs, served by a stub of
+ * Flink's REST API ({@link StubFlinkRest}, answers recorded from the real JobManager) that is
+ * announced as the REST leader in its own HA ConfigMap, so the sidecar finds it as it finds a
+ * JobManager.
+ */
+final class FootprintBenchmark implements Benchmark {
+  static final int MANY_JOBS = 1_000;
+
+  private final Lab lab;
+  private String jvmManyJobs = "";
+
+  FootprintBenchmark(Lab lab) {
+    this.lab = lab;
+  }
+
+  @Override
+  public String name() {
+    return "footprint";
+  }
+
+  /** Peak RSS and mean CPU of one process over a window. */
+  record Usage(double peakRssMib, double cpuPercent) {}
+
+  /** Samples every process once a second over {@code window}. */
+  static List<Usage> sample(List<Long> pids, Duration window) throws Exception {
+    long ticksPerSecond = ProcStats.ticksPerSecond();
+    int n = pids.size();
+    ProcStats[] first = new ProcStats[n];
+    ProcStats[] last = new ProcStats[n];
+    long[] peakKib = new long[n];
+    long start = System.nanoTime();
+    long end = start + window.toNanos();
+    long next = start;
+    long lastAt = start;
+    while (true) {
+      lastAt = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        ProcStats s = ProcStats.of(pids.get(i));
+        if (first[i] == null) {
+          first[i] = s;
+        }
+        last[i] = s;
+        peakKib[i] = Math.max(peakKib[i], s.rssKib());
+      }
+      if (lastAt - end >= 0) {
+        break;
+      }
+      next = Math.min(next + Duration.ofSeconds(1).toNanos(), end);
+      Poll.parkUntil(next);
+    }
+    double seconds = (lastAt - start) / 1e9;
+    List<Usage> usages = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double cpuSeconds = (last[i].cpuTicks() - first[i].cpuTicks()) / (double) ticksPerSecond;
+      usages.add(new Usage(peakKib[i] / 1024.0, 100 * cpuSeconds / seconds));
+    }
+    return usages;
+  }
+
+  @Override
+  public List<Figure> run(Mode mode) throws Exception {
+    Duration settle = mode.pick(Duration.ofSeconds(5), Duration.ofSeconds(15));
+    Duration window = mode.pick(Duration.ofSeconds(20), Duration.ofSeconds(60));
+    Lab.Cluster cluster = lab.cluster();
+    SidecarProcess sidecar = lab.sidecar();
+    JobManager leader = cluster.jobManagerAt(cluster.leaderUrl());
+
+    Poll.pause(settle);
+    List<Usage> oneJob = sample(List.of(sidecar.pid(), leader.process().pid()), window);
+    String jvmOneJob = jvmMemory(sidecar);
+    Usage sidecarOneJob = oneJob.get(0);
+    Usage jobManager = oneJob.get(1);
+    System.out.printf(
+        "  1 job: sidecar %s MiB, %s %% CPU; JobManager %s MiB, %s %% CPU%n",
+        Numbers.format(sidecarOneJob.peakRssMib()),
+        Numbers.format(sidecarOneJob.cpuPercent()),
+        Numbers.format(jobManager.peakRssMib()),
+        Numbers.format(jobManager.cpuPercent()));
+
+    Usage sidecarManyJobs = manyJobs(cluster, settle, window);
+    System.out.printf(
+        "  %,d jobs: sidecar %s MiB, %s %% CPU%n",
+        MANY_JOBS,
+        Numbers.format(sidecarManyJobs.peakRssMib()),
+        Numbers.format(sidecarManyJobs.cpuPercent()));
+
+    String how =
+        "VmRSS of /proc/<pid>/status sampled every second over "
+            + window.toSeconds()
+            + " s after "
+            + settle.toSeconds()
+            + " s idle"
+            + (mode == Mode.QUICK ? " (quick run; the full run measures 60 s)" : "")
+            + "; the peak is reported. Sidecar: java "
+            + String.join(" ", SidecarProcess.JVM_FLAGS)
+            + " -jar flink-supervisor.jar run, default polling. JobManager: the leading"
+            + " StandaloneSessionClusterEntrypoint, -XX:+UseSerialGC, JVM default heap.";
+    String cpu = "utime+stime of /proc/<pid>/stat over the same window, in % of one core.";
+    String stub =
+        " The "
+            + String.format("%,d", MANY_JOBS)
+            + " jobs are served by a stub of Flink's REST API (answers recorded from the real"
+            + " JobManager), announced as REST leader in its HA ConfigMap; the sidecar polls it"
+            + " as it polls a JobManager.";
+    String jmReference = "JobManager RSS, 1 job (same run)";
+    return List.of(
+        Figure.of(
+            "sidecar RSS, idle, 1 job",
+            sidecarOneJob.peakRssMib(),
+            "MiB",
+            "JobManager RSS, 1 job (same window)",
+            jobManager.peakRssMib(),
+            Target.valueAtMost(160, "MiB"),
+            how + jvmOneJob),
+        Figure.of(
+            "sidecar CPU, idle, 1 job",
+            sidecarOneJob.cpuPercent(),
+            "% of a core",
+            "JobManager CPU, 1 job (same window)",
+            jobManager.cpuPercent(),
+            null,
+            cpu),
+        Figure.of(
+            String.format("sidecar RSS, idle, %,d jobs", MANY_JOBS),
+            sidecarManyJobs.peakRssMib(),
+            "MiB",
+            jmReference,
+            jobManager.peakRssMib(),
+            Target.valueAtMost(256, "MiB"),
+            how + stub + jvmManyJobs),
+        Figure.of(
+            String.format("sidecar CPU, idle, %,d jobs", MANY_JOBS),
+            sidecarManyJobs.cpuPercent(),
+            "% of a core",
+            null,
+            null,
+            null,
+            cpu + stub));
+  }
+
+  /**
+   * Where the memory goes, as the sidecar's own JVM meters see it at the end of the window: the
+   * committed heap and non-heap (class metadata, compiled code) in its Prometheus text.
+   */
+  private String jvmMemory(SidecarProcess sidecar) {
+    try {
+      double heap = 0;
+      double nonHeap = 0;
+      for (String line : lab.http().body(sidecar.url() + "/metrics", null).split("\n")) {
+        if (line.startsWith("jvm_memory_committed_bytes{")) {
+          double bytes = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          if (line.contains("area=\"heap\"")) {
+            heap += bytes;
+          } else if (line.contains("area=\"nonheap\"")) {
+            nonHeap += bytes;
+          }
+        }
+      }
+      return String.format(
+          " At the end, the sidecar's JVM had committed %s MiB of heap and %s MiB of non-heap"
+              + " memory (its own JVM meters); the rest of the RSS is thread stacks, the JVM itself"
+              + " and native buffers.",
+          Numbers.format(heap / (1 << 20)), Numbers.format(nonHeap / (1 << 20)));
+    } catch (RuntimeException e) {
+      return " (The sidecar's JVM meters could not be read: " + e.getMessage() + ")";
+    }
+  }
+
+  private Usage manyJobs(Lab.Cluster cluster, Duration settle, Duration window) throws Exception {
+    StubFlinkRest.Recording recording =
+        StubFlinkRest.Recording.of(
+            lab.http(), cluster.leaderUrl(), cluster.steadyJob().toHexString());
+    String clusterId = "stub-" + UUID.randomUUID().toString().substring(0, 8);
+    try (StubFlinkRest stub = StubFlinkRest.start(recording, MANY_JOBS)) {
+      String namespace = cluster.kubernetes().namespace();
+      ConfigMap leader =
+          new ConfigMapBuilder()
+              .withNewMetadata()
+              .withName(clusterId + "-cluster-config-map")
+              .withNamespace(namespace)
+              .withLabels(KubernetesUtils.getConfigMapLabels(clusterId))
+              .endMetadata()
+              .addToData(Lab.REST_LEADER_KEY, UUID.randomUUID() + "," + stub.url())
+              .build();
+      cluster.kubeClient().configMaps().inNamespace(namespace).resource(leader).create();
+      SidecarProcess.Target target =
+          new SidecarProcess.Target(
+              clusterId,
+              namespace,
+              cluster.kubernetes().kubeconfig(),
+              lab.workDir().resolve("stub-ha").toUri().toString());
+      try (SidecarProcess sidecar =
+          SidecarProcess.start(
+              lab.sidecarJar(), target, lab.workDir().resolve("sidecars"), "sidecar-stub")) {
+        sidecar.awaitReady(lab.http(), Duration.ofSeconds(60));
+        int listed =
+            Poll.until(
+                "the sidecar to list " + MANY_JOBS + " jobs",
+                Duration.ofSeconds(60),
+                Duration.ofMillis(500),
+                () -> {
+                  int n =
+                      lab.http()
+                          .json(sidecar.url() + "/api/v1/jobs", SidecarProcess.TOKEN)
+                          .path("jobs")
+                          .size();
+                  return n == MANY_JOBS ? n : null;
+                });
+        System.out.printf("  the sidecar supervises %,d stub jobs%n", listed);
+        Poll.pause(settle);
+        Usage usage = sample(List.of(sidecar.pid()), window).get(0);
+        jvmManyJobs = jvmMemory(sidecar);
+        return usage;
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.flinksupervisor.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.SavepointFormatType;
+
+/**
+ * A savepoint of the same running job, alternately through the sidecar ({@code POST
+ * /api/v1/jobs/{id}/savepoints}, then its record polled every 10 ms until COMPLETED) and directly
+ * with Flink's own client ({@code RestClusterClient.triggerSavepoint}, awaited); each timed from
+ * the request to the client knowing the savepoint is complete.
+ */
+final class SavepointBenchmark implements Benchmark {
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  private static final java.util.Set<String> ENDED =
+      java.util.Set.of("COMPLETED", "FAILED", "ABANDONED");
+
+  private final Lab lab;
+
+  SavepointBenchmark(Lab lab) {
+    this.lab = lab;
+  }
+
+  @Override
+  public String name() {
+    return "savepoint";
+  }
+
+  @Override
+  public List<Figure> run(Mode mode) throws Exception {
+    int rounds = mode.pick(3, 10);
+    Lab.Cluster cluster = lab.cluster();
+    SidecarProcess sidecar = lab.sidecar();
+    JobID job = cluster.steadyJob();
+    List<Double> viaSidecar = new ArrayList<>();
+    List<Double> direct = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      // Alternate which goes first, so that neither always follows the other.
+      if (i % 2 == 0) {
+        direct.add(direct(cluster, job));
+        viaSidecar.add(viaSidecar(sidecar, job));
+      } else {
+        viaSidecar.add(viaSidecar(sidecar, job));
+        direct.add(direct(cluster, job));
+      }
+      System.out.printf(
+          "  round %d: sidecar %s ms, direct %s ms%n",
+          i + 1, Numbers.format(viaSidecar.get(i)), Numbers.format(direct.get(i)));
+    }
+    Percentiles s = Percentiles.of(viaSidecar);
+    Percentiles d = Percentiles.of(direct);
+    return List.of(
+        Figure.of(
+            "savepoint through the sidecar, median",
+            s.median(),
+            "ms",
+            "RestClusterClient.triggerSavepoint awaited, median",
+            d.median(),
+            Target.ratioAtMost(1.05),
+            rounds
+                + " rounds on the same job (1 job, canonical format, the cluster's savepoint"
+                + " directory), alternating; sidecar with default savepoints.track-interval"
+                + " (500 ms). Samples (ms): sidecar "
+                + StartToReadyBenchmark.samples(viaSidecar)
+                + "; direct "
+                + StartToReadyBenchmark.samples(direct)
+                + "."));
+  }
+
+  private static double direct(Lab.Cluster cluster, JobID job) throws Exception {
+    long start = System.nanoTime();
+    cluster
+        .client()
+        .triggerSavepoint(job, null, SavepointFormatType.CANONICAL)
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  private double viaSidecar(SidecarProcess sidecar, JobID job) throws Exception {
+    Http http = lab.http();
+    String savepoints = sidecar.url() + "/api/v1/jobs/" + job.toHexString() + "/savepoints";
+    long start = System.nanoTime();
+    HttpResponse<String> accepted = http.post(savepoints, SidecarProcess.TOKEN);
+    if (accepted.statusCode() != 202) {
+      throw new IllegalStateException(
+          "POST " + savepoints + " answered " + accepted.statusCode() + ": " + accepted.body());
+    }
+    String id = Http.JSON.readTree(accepted.body()).get("id").asText();
+    JsonNode ended =
+        Poll.until(
+            "savepoint " + id + " to end",
+            TIMEOUT,
+            Duration.ofMillis(10),
+            () -> {
+              JsonNode record = http.json(savepoints + "/" + id, SidecarProcess.TOKEN);
+              return ENDED.contains(record.path("state").asText()) ? record : null;
+            });
+    double millis = (System.nanoTime() - start) / 1e6;
+    if (!ended.path("state").asText().equals("COMPLETED")) {
+      throw new IllegalStateException("Savepoint " + id + " did not complete: " + ended);
+    }
+    return millis;
+  }
+}

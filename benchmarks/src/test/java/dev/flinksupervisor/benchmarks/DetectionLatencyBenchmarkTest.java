@@ -1,0 +1,61 @@
+package dev.flinksupervisor.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flinksupervisor.benchmarks.DetectionLatencyBenchmark.Transition;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class DetectionLatencyBenchmarkTest {
+  private static final String JOB = "0000000000000000000000000000000a";
+
+  private static EventStream.Arrival event(long arrived, String type, String job, String message)
+      throws Exception {
+    String lastTime = java.time.Instant.ofEpochMilli(arrived - 2).toString();
+    JsonNode json =
+        Http.JSON.readTree(
+            "{\"type\":\"%s\",\"jobId\":\"%s\",\"message\":\"%s\",\"lastTime\":\"%s\"}"
+                .formatted(type, job, message, lastTime));
+    return new EventStream.Arrival(arrived, type, json);
+  }
+
+  @Test
+  void only_restarting_events_of_the_job_count_by_their_own_time() throws Exception {
+    List<EventStream.Arrival> events =
+        List.of(
+            event(1_300, "JOB_STATUS_CHANGED", JOB, "Job 'f' is RESTARTING (was RUNNING)"),
+            event(1_400, "JOB_STATUS_CHANGED", JOB, "Job 'f' is RUNNING (was RESTARTING)"),
+            event(1_500, "HEALTH_CHANGED", JOB, "Job 'f' is DEGRADED: RESTARTING"),
+            event(1_600, "JOB_STATUS_CHANGED", "other", "Job 'g' is RESTARTING (was RUNNING)"));
+
+    TreeMap<Long, Long> restarting = DetectionLatencyBenchmark.restartingEvents(events, JOB);
+
+    assertThat(restarting).containsExactly(java.util.Map.entry(1_298L, 1_300L));
+  }
+
+  @Test
+  void each_transition_is_matched_with_the_first_event_before_the_next_one() {
+    List<Transition> transitions =
+        List.of(
+            new Transition(1_000, 1_003),
+            new Transition(3_000, 3_010),
+            new Transition(5_000, 5_002),
+            new Transition(7_000, 7_001));
+    TreeMap<Long, Long> sidecar = new TreeMap<>();
+    sidecar.put(1_200L, 1_205L); // the first transition, 205 ms
+    sidecar.put(3_400L, 3_410L); // the second, 410 ms; the third is missed
+    sidecar.put(7_100L, 7_150L); // the fourth, beyond the three wanted
+
+    List<Figure> figures = DetectionLatencyBenchmark.figures(transitions, sidecar, 3);
+
+    Figure p50 = figures.get(0);
+    Figure p99 = figures.get(1);
+    assertThat(p50.value()).isEqualTo(205.0);
+    assertThat(p99.value()).isEqualTo(410.0);
+    assertThat(p99.referenceValue()).isEqualTo(10.0);
+    assertThat(p99.met()).isTrue();
+    assertThat(p99.detail()).contains("3 injected failures").contains("Missed by the sidecar: 1");
+  }
+}
