@@ -197,6 +197,8 @@ public final class Sidecar implements AutoCloseable {
             restorable,
             supervisionThread);
     loop.observe(meters);
+    // A new leader is polled at once, not after the backoff the old one's silence built up.
+    leaderWatch.subscribe(leader -> leader.ifPresent(l -> loop.wake()));
     SavepointService savepoints =
         new SavepointService(
             new RestFlinkSavepoints(restClient, requestTimeout),

@@ -59,6 +59,9 @@ public final class SupervisionLoop implements AutoCloseable {
   private Instant overviewAt;
   private int consecutiveFailures;
 
+  /** Failed polls since the last {@link #wake()}: what the backoff grows from. */
+  private int failuresSinceWake;
+
   public SupervisionLoop(
       FlinkGateway gateway,
       ClusterState state,
@@ -97,6 +100,17 @@ public final class SupervisionLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a cycle now instead of after the current delay, and starts the backoff over: the leader
+   * changed, so the failures that grew it were another JobManager's.
+   */
+  public synchronized void wake() {
+    failuresSinceWake = 0;
+    if (running && next != null && next.cancel(false)) {
+      next = executor.schedule(this::cycleAndReschedule, 0, TimeUnit.MILLISECONDS);
+    }
+  }
+
   private void cycleAndReschedule() {
     try {
       cycle();
@@ -107,7 +121,7 @@ public final class SupervisionLoop implements AutoCloseable {
     } finally {
       synchronized (this) {
         if (running) {
-          Duration delay = backoff.delayAfter(consecutiveFailures);
+          Duration delay = backoff.delayAfter(Math.min(consecutiveFailures, failuresSinceWake));
           next =
               executor.schedule(this::cycleAndReschedule, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -258,6 +272,7 @@ public final class SupervisionLoop implements AutoCloseable {
 
   private void pollFailed(String reason) {
     consecutiveFailures++;
+    failuresSinceWake++;
     LOG.debug("Polling /jobs/overview failed ({} in a row): {}", consecutiveFailures, reason);
     if (consecutiveFailures == 1) {
       events.record(

@@ -72,6 +72,28 @@ class SupervisionLoopTest {
   }
 
   @Test
+  void a_wake_runs_the_next_cycle_now_instead_of_after_the_delay() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    gateway.jobs =
+        () -> {
+          polls.incrementAndGet();
+          return jobsOf();
+        };
+    try (SupervisionLoop hourly = loop(Duration.ofHours(1))) {
+      hourly.start();
+      dev.flinksupervisor.demo.Await.until(
+          "the first poll", Duration.ofSeconds(10), () -> polls.get() == 1 ? true : null);
+
+      hourly.wake();
+
+      dev.flinksupervisor.demo.Await.until(
+          "a poll right after the wake, not an hour later",
+          Duration.ofSeconds(10),
+          () -> polls.get() == 2 ? true : null);
+    }
+  }
+
+  @Test
   void a_cycle_records_jobs_with_their_progress() {
     CheckpointInfo checkpoint = new CheckpointInfo(7, 2000, false, "file:/cp/chk-7");
     gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1));
