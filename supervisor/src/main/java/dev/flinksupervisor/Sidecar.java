@@ -41,6 +41,7 @@ import dev.flinksupervisor.supervision.RestorableRecord;
 import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.RolePolicy;
 import dev.flinksupervisor.supervision.SupervisionLoop;
+import dev.flinksupervisor.util.Ticker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -310,18 +311,21 @@ public final class Sidecar implements AutoCloseable {
     resources.add(loop);
     ledger.start(supervisionThread, config.get(SupervisorOptions.LEDGER_FLUSH_INTERVAL));
     resources.add(ledger);
-    long track = config.get(SupervisorOptions.SAVEPOINT_TRACK_INTERVAL).toMillis();
-    actionThread.scheduleWithFixedDelay(
-        () -> {
-          if (state.snapshot().leadership().role() == Role.ACTIVE) {
-            savepoints.tick();
-            reprofiler.tick();
-            jobs.tick();
-          }
-        },
-        track,
-        track,
-        TimeUnit.MILLISECONDS);
+    Duration track = config.get(SupervisorOptions.SAVEPOINT_TRACK_INTERVAL);
+    Ticker actions =
+        new Ticker(
+            actionThread,
+            () -> {
+              if (state.snapshot().leadership().role() == Role.ACTIVE) {
+                savepoints.tick();
+                reprofiler.tick();
+                jobs.tick();
+              }
+            },
+            () -> savepoints.nextCheckIn(track));
+    savepoints.observeTriggers(actions::wake);
+    actions.start(track);
+    resources.add(actions);
     LOG.info("Supervising Flink cluster '{}' in namespace '{}'", clusterId, namespace);
     return new Sidecar(
         resources, state, savepoints, config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE), api);

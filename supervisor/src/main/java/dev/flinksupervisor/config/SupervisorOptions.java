@@ -283,7 +283,9 @@ public final class SupervisorOptions {
           "duration",
           Values::positiveDuration,
           Duration.ofMillis(500),
-          "How often savepoints in flight are checked, and schedules and retention applied.");
+          "How often savepoints in flight are checked, and schedules, retention, recovery and"
+              + " re-profiling applied; a savepoint just triggered is checked every 20 ms for 2 s,"
+              + " then every 100 ms up to 10 s.");
 
   // --- Jobs ---
 

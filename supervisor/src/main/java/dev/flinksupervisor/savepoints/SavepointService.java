@@ -58,6 +58,37 @@ public final class SavepointService {
   private final Map<String, Instant> firstSeen = new HashMap<>();
   private volatile java.util.function.Consumer<SavepointRecord> onEnded = r -> {};
 
+  private volatile Runnable onTriggered = () -> {};
+
+  /** Who is told that a trigger was sent (the tracker, to look again soon). */
+  public void observeTriggers(Runnable listener) {
+    this.onTriggered = listener;
+  }
+
+  /**
+   * How soon the tracker should look again: every 20 ms in the first 2 s after a trigger, when a
+   * savepoint of small state completes, then every 100 ms up to 10 s, then at {@code
+   * trackInterval}.
+   */
+  public synchronized Duration nextCheckIn(Duration trackInterval) {
+    Instant now = clock.instant();
+    Duration next = trackInterval;
+    for (SavepointRecord r : book.inFlight()) {
+      if (r.state() != SavepointState.IN_PROGRESS || r.triggeredAt() == null) {
+        continue;
+      }
+      Duration age = Duration.between(r.triggeredAt(), now);
+      Duration soon =
+          age.compareTo(Duration.ofSeconds(2)) < 0
+              ? Duration.ofMillis(20)
+              : age.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofMillis(100) : trackInterval;
+      if (soon.compareTo(next) < 0) {
+        next = soon;
+      }
+    }
+    return next;
+  }
+
   /** Who is told of every savepoint that ended: completed, failed or abandoned (metrics). */
   public void observe(java.util.function.Consumer<SavepointRecord> listener) {
     this.onEnded = listener;
@@ -256,6 +287,7 @@ public final class SavepointService {
       sent.join();
       SavepointRecord triggered = update(record, r -> r.triggered(clock.instant()));
       persist.run();
+      onTriggered.run();
       return triggered;
     } catch (CompletionException e) {
       String reason = Failures.rootCause(e);

@@ -62,6 +62,15 @@ public final class SupervisionLoop implements AutoCloseable {
   /** Failed polls since the last {@link #wake()}: what the backoff grows from. */
   private int failuresSinceWake;
 
+  /**
+   * Quick retries left after a wake: a JobManager just elected answers a moment after it is
+   * announced, so it is polled again every {@link #WAKE_RETRY} until it does, for a short while.
+   */
+  private int quickRetries;
+
+  private static final Duration WAKE_RETRY = Duration.ofMillis(100);
+  private static final int WAKE_RETRIES = 30;
+
   public SupervisionLoop(
       FlinkGateway gateway,
       ClusterState state,
@@ -106,6 +115,7 @@ public final class SupervisionLoop implements AutoCloseable {
    */
   public synchronized void wake() {
     failuresSinceWake = 0;
+    quickRetries = WAKE_RETRIES;
     if (running && next != null && next.cancel(false)) {
       next = executor.schedule(this::cycleAndReschedule, 0, TimeUnit.MILLISECONDS);
     }
@@ -122,6 +132,12 @@ public final class SupervisionLoop implements AutoCloseable {
       synchronized (this) {
         if (running) {
           Duration delay = backoff.delayAfter(Math.min(consecutiveFailures, failuresSinceWake));
+          if (consecutiveFailures == 0) {
+            quickRetries = 0;
+          } else if (quickRetries > 0) {
+            quickRetries--;
+            delay = delay.compareTo(WAKE_RETRY) < 0 ? delay : WAKE_RETRY;
+          }
           next =
               executor.schedule(this::cycleAndReschedule, delay.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.FlinkSavepoints;
 import dev.flinksupervisor.flink.FlinkSavepoints.Format;
 import dev.flinksupervisor.flink.FlinkSavepoints.Phase;
 import dev.flinksupervisor.flink.FlinkSavepoints.Status;
@@ -83,6 +84,29 @@ class SavepointServiceTest {
 
   private static CompletableFuture<Status> inProgress() {
     return CompletableFuture.completedFuture(new Status(Phase.IN_PROGRESS, null, null));
+  }
+
+  @Test
+  void a_savepoint_just_triggered_is_checked_soon_then_less_often() {
+    Duration track = Duration.ofMillis(500);
+    assertThat(service.nextCheckIn(track)).as("nothing in flight").isEqualTo(track);
+    jobIs(JobStatus.RUNNING, Optional.empty());
+    flink.status =
+        (job, trigger) ->
+            CompletableFuture.completedFuture(
+                new FlinkSavepoints.Status(FlinkSavepoints.Phase.IN_PROGRESS, null, null));
+    java.util.concurrent.atomic.AtomicInteger triggers =
+        new java.util.concurrent.atomic.AtomicInteger();
+    service.observeTriggers(triggers::incrementAndGet);
+
+    service.request(JOB, null, null, SavepointOrigin.MANUAL);
+
+    assertThat(triggers.get()).as("the tracker is told of the trigger").isEqualTo(1);
+    assertThat(service.nextCheckIn(track)).isEqualTo(Duration.ofMillis(20));
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(service.nextCheckIn(track)).isEqualTo(Duration.ofMillis(100));
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(service.nextCheckIn(track)).isEqualTo(track);
   }
 
   @Test
