@@ -1,8 +1,8 @@
 package dev.flinksupervisor.benchmarks;
 
+import dev.flinksupervisor.demo.Await;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -12,45 +12,15 @@ import java.util.function.Supplier;
 final class Poll {
   private Poll() {}
 
-  /**
-   * The first non-null value {@code probe} yields, checked every {@code pace}; a probe that throws
-   * counts as "not yet". Fails after {@code timeout}, naming {@code what} and the last error.
-   */
+  /** See {@link Await#until(String, Duration, Duration, Supplier)}. */
   static <T> T until(String what, Duration timeout, Duration pace, Supplier<T> probe)
       throws TimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException lastError = null;
-    while (true) {
-      long next = System.nanoTime() + pace.toNanos();
-      try {
-        T value = probe.get();
-        if (value != null) {
-          return value;
-        }
-      } catch (RuntimeException e) {
-        lastError = e;
-      }
-      if (System.nanoTime() - deadline > 0) {
-        TimeoutException timedOut =
-            new TimeoutException("Timed out after " + timeout + " waiting for " + what);
-        if (lastError != null) {
-          timedOut.initCause(lastError);
-        }
-        throw timedOut;
-      }
-      parkUntil(next);
-    }
+    return Await.until(what, timeout, pace, probe);
   }
 
   /** Returns when {@link System#nanoTime()} has reached {@code deadlineNanos}. */
   static void parkUntil(long deadlineNanos) throws InterruptedException {
-    long left;
-    while ((left = deadlineNanos - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(left);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-    }
+    Await.parkUntil(deadlineNanos);
   }
 
   /** Returns after {@code duration}. */

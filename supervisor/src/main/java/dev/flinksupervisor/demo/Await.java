@@ -1,13 +1,13 @@
 package dev.flinksupervisor.demo;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline, checking it at a short, fixed pace. */
 public final class Await {
-  private static final long PACE_MS = 50;
+  private static final Duration PACE = Duration.ofMillis(50);
 
   private Await() {}
 
@@ -17,9 +17,19 @@ public final class Await {
    */
   public static <T> T until(String what, Duration timeout, Supplier<T> probe)
       throws TimeoutException, InterruptedException {
+    return until(what, timeout, PACE, probe);
+  }
+
+  /**
+   * As {@link #until(String, Duration, Supplier)}, checking every {@code pace}: each check starts a
+   * pace after the one before, however long the probe took, so the checks do not drift.
+   */
+  public static <T> T until(String what, Duration timeout, Duration pace, Supplier<T> probe)
+      throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Exception lastError = null;
+    RuntimeException lastError = null;
     while (true) {
+      long next = System.nanoTime() + pace.toNanos();
       try {
         T value = probe.get();
         if (value != null) {
@@ -29,14 +39,25 @@ public final class Await {
         lastError = e;
       }
       if (System.nanoTime() - deadline > 0) {
-        TimeoutException timeoutException =
+        TimeoutException timedOut =
             new TimeoutException("Timed out after " + timeout + " waiting for " + what);
         if (lastError != null) {
-          timeoutException.initCause(lastError);
+          timedOut.initCause(lastError);
         }
-        throw timeoutException;
+        throw timedOut;
       }
-      TimeUnit.MILLISECONDS.sleep(PACE_MS);
+      parkUntil(next);
+    }
+  }
+
+  /** Returns when {@link System#nanoTime()} has reached {@code deadlineNanos}. */
+  public static void parkUntil(long deadlineNanos) throws InterruptedException {
+    long left;
+    while ((left = deadlineNanos - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
   }
 }
