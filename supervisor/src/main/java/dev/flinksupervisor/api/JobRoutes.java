@@ -130,24 +130,14 @@ final class JobRoutes {
     if (jar == null || jar.size() == 0) {
       throw ProblemException.badRequest("jar", "Send the jar in the form part 'jar'.");
     }
-    JobSpec checked = r.toSpec("pending.jar", true);
+    r.toSpec(null, true); // a bad restore path or recovery policy is refused before storing
     String stored;
     try (InputStream content = jar.content()) {
       stored = refusals(() -> jobs.storeUpload(content));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    JobSpec spec =
-        new JobSpec(
-            stored,
-            checked.entryClass(),
-            checked.args(),
-            checked.parallelism(),
-            checked.restorePath(),
-            checked.allowNonRestoredState(),
-            checked.recovery(),
-            checked.slotProfiles(),
-            true);
+    JobSpec spec = r.toSpec(stored, true);
     ctx.status(202).json(refusals(() -> jobs.submit(spec)));
   }
 
