@@ -13,10 +13,12 @@ import dev.flinksupervisor.jobs.JobService;
 import dev.flinksupervisor.jobs.Reprofiler;
 import dev.flinksupervisor.metrics.MetricsSetup;
 import dev.flinksupervisor.savepoints.SavepointService;
+import dev.flinksupervisor.store.RecordState;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventSubscription;
 import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.HealthPolicies;
 import dev.flinksupervisor.supervision.JobView;
@@ -70,12 +72,15 @@ public final class AdminApi implements AutoCloseable {
       java.util.Optional<PemTls> tls,
       int maxConcurrentActions,
       Duration idleTimeout,
-      long maxUploadBytes) {}
+      long maxUploadBytes,
+      int maxEventStreams,
+      int eventStreamQueue) {}
 
   private final Settings settings;
   private final ClusterState state;
   private final EventLog events;
   private final RestorableRecord restorable;
+  private final RecordState record;
   private final MetricsSetup metrics;
   private final Clock clock;
   private final BearerTokenAuth auth;
@@ -95,17 +100,19 @@ public final class AdminApi implements AutoCloseable {
       JobService jobs,
       Reprofiler reprofiler,
       RestorableRecord restorable,
+      RecordState record,
       MetricsSetup metrics,
       Clock clock) {
     this.settings = settings;
     this.state = state;
     this.events = events;
     this.restorable = restorable;
+    this.record = record;
     this.metrics = metrics;
     this.clock = clock;
     this.auth = new BearerTokenAuth(settings.tokens());
     this.actions = new java.util.concurrent.Semaphore(settings.maxConcurrentActions());
-    Access access = new Access(state);
+    Access access = new Access(state, record);
     this.savepointRoutes = new SavepointRoutes(savepoints, state, access);
     this.healthRoutes = new HealthRoutes(healthPolicies, state, access);
     this.jobRoutes = new JobRoutes(jobs, reprofiler, access, settings.maxUploadBytes());
@@ -176,6 +183,9 @@ public final class AdminApi implements AutoCloseable {
                     "Not acceptable",
                     "The event stream is server-sent events: send 'Accept: text/event-stream'."));
           }
+          if (get) {
+            subscribe(ctx);
+          }
         });
     config.routes.sse(API + "/events/stream", this::eventStream);
     savepointRoutes.register(config.routes, API);
@@ -203,7 +213,14 @@ public final class AdminApi implements AutoCloseable {
                   }
                 }));
 
-    config.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
+    config.routes.exception(
+        ProblemException.class,
+        (e, ctx) -> {
+          if (e.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+          }
+          problem(ctx, e.problem());
+        });
     config.routes.exception(
         HttpResponseException.class,
         (e, ctx) ->
@@ -283,7 +300,9 @@ public final class AdminApi implements AutoCloseable {
   }
 
   private void readyz(Context ctx) {
-    Readiness readiness = Readiness.of(state.snapshot(), clock.instant(), settings.staleAfter());
+    Readiness readiness =
+        Readiness.of(
+            state.snapshot(), clock.instant(), settings.staleAfter(), record.status().problem());
     ctx.status(readiness.ready() ? 200 : 503)
         .json(new ReadyJson(readiness.ready(), readiness.reason()));
   }
@@ -291,7 +310,12 @@ public final class AdminApi implements AutoCloseable {
   private void cluster(Context ctx) {
     ClusterSnapshot snapshot = state.snapshot();
     ctx.json(
-        ClusterJson.of(settings.clusterId(), settings.namespace(), snapshot, freshness(snapshot)));
+        ClusterJson.of(
+            settings.clusterId(),
+            settings.namespace(),
+            snapshot,
+            freshness(snapshot),
+            record.status()));
   }
 
   private void jobs(Context ctx) {
@@ -307,9 +331,7 @@ public final class AdminApi implements AutoCloseable {
       throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
     }
     Freshness freshness = freshness(snapshot);
-    ctx.json(
-        new JobDetailJson(
-            JobJson.of(view, freshness), jobRoutes.slotsOf(jobId, !freshness.stale()), freshness));
+    ctx.json(new JobDetailJson(JobJson.of(view, freshness), jobRoutes.slotsOf(jobId), freshness));
   }
 
   private void events(Context ctx) {
@@ -318,27 +340,58 @@ public final class AdminApi implements AutoCloseable {
     ctx.json(new EventListJson(events.query(jobId, since).stream().map(EventJson::of).toList()));
   }
 
-  /**
-   * Server-sent events: every event as it is recorded ({@code event: <type>}, {@code id}, JSON
-   * data), after those since {@code ?since=} when given; {@code ?jobId=} narrows to one job.
-   */
-  private void eventStream(SseClient client) {
-    Context ctx = client.ctx();
+  private static final String SUBSCRIPTION = "flink-supervisor.event-subscription";
+
+  /** Opens the event stream's subscription before answering, so that too many is a 503. */
+  private void subscribe(Context ctx) {
     String jobId = ctx.queryParam("jobId");
     Instant since = parseSince(ctx.queryParam("since"));
-    client.keepAlive();
-    java.util.function.Consumer<Event> send =
-        e -> {
-          if (jobId == null || jobId.equals(e.jobId())) {
-            client.sendEvent(e.type(), Json.writeString(EventJson.of(e)), String.valueOf(e.id()));
-          }
-        };
-    events.subscribe(send);
-    client.onClose(() -> events.unsubscribe(send));
-    if (since != null) {
-      List<Event> backlog = new java.util.ArrayList<>(events.query(jobId, since));
-      java.util.Collections.reverse(backlog);
-      backlog.forEach(send);
+    try {
+      ctx.attribute(
+          SUBSCRIPTION,
+          events.subscribe(jobId, since, settings.eventStreamQueue(), settings.maxEventStreams()));
+    } catch (EventLog.TooManySubscriptions e) {
+      throw new ProblemException(
+              Problem.of(503, "too-many-streams", "Too many event streams", e.getMessage()))
+          .retryAfter(10);
+    }
+  }
+
+  /**
+   * Server-sent events: every event as it is recorded ({@code event: <type>}, {@code id}, JSON
+   * data), after those since {@code ?since=} when given; {@code ?jobId=} narrows to one job. Each
+   * client is served by its own thread from its own bounded queue: a slow client only slows itself,
+   * and one that falls too far behind gets a {@code dropped} event and is disconnected.
+   */
+  private void eventStream(SseClient client) {
+    EventSubscription subscription = client.ctx().attribute(SUBSCRIPTION);
+    if (subscription == null) {
+      client.close();
+      return;
+    }
+    client.onClose(subscription::close);
+    try {
+      while (!client.terminated()) {
+        java.util.Optional<Event> next = subscription.next(Duration.ofSeconds(15));
+        if (next.isPresent()) {
+          Event e = next.get();
+          client.sendEvent(e.type(), Json.writeString(EventJson.of(e)), String.valueOf(e.id()));
+        } else if (subscription.closed()) {
+          subscription
+              .dropped()
+              .ifPresent(
+                  reason ->
+                      client.sendEvent("dropped", Json.writeString(Map.of("reason", reason))));
+          break;
+        } else {
+          client.sendComment("keep-alive");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      subscription.close();
+      client.close();
     }
   }
 

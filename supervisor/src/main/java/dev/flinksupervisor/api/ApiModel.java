@@ -6,6 +6,7 @@ import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.ClusterOverview;
 import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.store.LedgerKeeper;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.Health;
@@ -49,10 +50,15 @@ final class ApiModel {
       Integer taskManagers,
       SlotsJson slots,
       Freshness freshness,
-      String lastError) {
+      String lastError,
+      RecordJson record) {
 
     static ClusterJson of(
-        String clusterId, String namespace, ClusterSnapshot snapshot, Freshness freshness) {
+        String clusterId,
+        String namespace,
+        ClusterSnapshot snapshot,
+        Freshness freshness,
+        LedgerKeeper.Status record) {
       ClusterOverview overview = snapshot.overview().orElse(null);
       Leadership leadership = snapshot.leadership();
       return new ClusterJson(
@@ -66,7 +72,38 @@ final class ApiModel {
           overview == null ? null : overview.taskManagers(),
           overview == null ? null : new SlotsJson(overview.slotsTotal(), overview.slotsAvailable()),
           freshness,
-          snapshot.lastFailure().orElse(null));
+          snapshot.lastFailure().orElse(null),
+          RecordJson.of(record));
+    }
+  }
+
+  /**
+   * The sidecar's own record: where it is, whether it was read, its size against its budget, the
+   * last write, and the sections kept aside because they could not be read.
+   */
+  record RecordJson(
+      String where,
+      boolean loaded,
+      int bytes,
+      int capacityBytes,
+      boolean overBudget,
+      Instant lastWrite,
+      String lastError,
+      List<String> quarantined,
+      long conflicts,
+      String problem) {
+    static RecordJson of(LedgerKeeper.Status s) {
+      return new RecordJson(
+          s.where(),
+          s.loaded(),
+          s.bytes(),
+          s.capacity(),
+          s.overBudget(),
+          s.lastWrite(),
+          s.lastError(),
+          s.quarantined(),
+          s.conflicts(),
+          s.problem().orElse(null));
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.flinksupervisor.api;
 
 import dev.flinksupervisor.jobs.JobService;
-import dev.flinksupervisor.jobs.JobService.Refused;
 import dev.flinksupervisor.jobs.JobSpec;
 import dev.flinksupervisor.jobs.OwnedJob;
 import dev.flinksupervisor.jobs.RecoveryPolicy;
@@ -16,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** Submitting, restarting, re-profiling and describing the jobs the sidecar runs. */
 final class JobRoutes {
@@ -92,9 +90,9 @@ final class JobRoutes {
     routes.get(api + "/jobs/{jobId}/reprofiles/{id}", this::reprofileOne);
   }
 
-  /** The requested profiles and allocated slots of a job, for its description. */
-  JobService.Slots slotsOf(String jobId, boolean jobManagerAnswers) {
-    return jobs.slotsOf(jobId, jobManagerAnswers);
+  /** The requested profiles and allocated slots of a job, for its description, from memory. */
+  JobService.Slots slotsOf(String jobId) {
+    return jobs.slotsOf(jobId);
   }
 
   private void submit(Context ctx) {
@@ -109,7 +107,7 @@ final class JobRoutes {
     }
     JobSpec spec = r.toSpec(r.jarPath(), false);
     access.requireOperatorOnActive(ctx);
-    ctx.status(202).json(refusals(() -> jobs.submit(spec)));
+    submitted(ctx, Refusals.answer(() -> jobs.submit(spec)));
   }
 
   /** The jar is stored only once the caller may submit and the spec reads well. */
@@ -133,12 +131,12 @@ final class JobRoutes {
     r.toSpec(null, true); // a bad restore path or recovery policy is refused before storing
     String stored;
     try (InputStream content = jar.content()) {
-      stored = refusals(() -> jobs.storeUpload(content));
+      stored = Refusals.answer(() -> jobs.storeUpload(content));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     JobSpec spec = r.toSpec(stored, true);
-    ctx.status(202).json(refusals(() -> jobs.submit(spec)));
+    submitted(ctx, Refusals.answer(() -> jobs.submit(spec)));
   }
 
   /** Reads the multipart body once: too large is 413, unreadable is 400. */
@@ -190,8 +188,13 @@ final class JobRoutes {
 
   private void restart(Context ctx) {
     access.requireOperatorOnActive(ctx);
-    OwnedJob restarted = refusals(() -> jobs.restart(ctx.pathParam("jobId")));
-    ctx.status(202).json(restarted);
+    submitted(ctx, Refusals.answer(() -> jobs.restart(ctx.pathParam("jobId"))));
+  }
+
+  /** 202 with the job's record, whose {@code submission} tells when Flink took the run. */
+  private static void submitted(Context ctx, OwnedJob job) {
+    ctx.header("Location", AdminApi.API + "/jobs/" + job.jobId() + "/spec");
+    ctx.status(202).json(job);
   }
 
   private void reprofile(Context ctx) {
@@ -200,7 +203,7 @@ final class JobRoutes {
     access.requireOperatorOnActive(ctx);
     String jobId = ctx.pathParam("jobId");
     Reprofile op =
-        refusals(
+        Refusals.answer(
             () ->
                 reprofiler.request(
                     jobId,
@@ -230,20 +233,5 @@ final class JobRoutes {
                 () ->
                     ProblemException.notFound(
                         "Re-profiling", "Job " + jobId + " has no re-profiling '" + id + "'.")));
-  }
-
-  private static <T> T refusals(Supplier<T> action) {
-    try {
-      return action.get();
-    } catch (Refused e) {
-      Problem p =
-          switch (e.kind()) {
-            case BAD_INPUT -> Problem.of(400, "bad-request", "Bad request", e.getMessage());
-            case UNKNOWN_JOB -> Problem.of(404, "not-found", "Not found", e.getMessage());
-            case CONFLICT -> Problem.of(409, "conflict", "Conflict", e.getMessage());
-            case NOT_POSSIBLE -> Problem.of(422, "not-possible", "Not possible", e.getMessage());
-          };
-      throw new ProblemException(e.field() == null ? p : p.withField(e.field()));
-    }
   }
 }

@@ -4,14 +4,30 @@ package dev.flinksupervisor.api;
 public final class ProblemException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient Problem problem;
+  private final long retryAfterSeconds;
 
   public ProblemException(Problem problem) {
+    this(problem, -1);
+  }
+
+  private ProblemException(Problem problem, long retryAfterSeconds) {
     super(problem.detail());
     this.problem = problem;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public Problem problem() {
     return problem;
+  }
+
+  /** The same problem, answered with a {@code Retry-After} header. */
+  public ProblemException retryAfter(long seconds) {
+    return new ProblemException(problem, Math.max(1, seconds));
+  }
+
+  /** The {@code Retry-After} seconds, or -1 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ProblemException notFound(String what, String detail) {

@@ -6,7 +6,6 @@ import dev.flinksupervisor.savepoints.SavepointOrigin;
 import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointRecord;
 import dev.flinksupervisor.savepoints.SavepointService;
-import dev.flinksupervisor.savepoints.SavepointService.Refused;
 import dev.flinksupervisor.supervision.ClusterState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -34,7 +33,8 @@ final class SavepointRoutes {
 
   record SavepointList(List<SavepointRecord> savepoints) {}
 
-  record Cancelled(String jobId, boolean cancelled) {}
+  /** The cancellation is handed to the job's lane; the job's status and events tell the outcome. */
+  record Cancelling(String jobId, boolean cancelling) {}
 
   /** A blackout window as JSON: a Unix cron expression, a duration (ISO-8601) and a zone. */
   record BlackoutJson(String cron, Duration duration, String zone) {}
@@ -97,10 +97,16 @@ final class SavepointRoutes {
     String target = RequestBodies.targetDirectory(request.targetDirectory());
     access.requireOperatorOnActive(ctx);
     SavepointRecord record =
-        refusals(
+        Refusals.answer(
             () ->
                 savepoints.request(
                     ctx.pathParam("jobId"), target, request.formatType(), SavepointOrigin.MANUAL));
+    accepted(ctx, record);
+  }
+
+  /** 202 with the record to poll, and where it is. */
+  private static void accepted(Context ctx, SavepointRecord record) {
+    ctx.header("Location", AdminApi.API + "/jobs/" + record.jobId() + "/savepoints/" + record.id());
     ctx.status(202).json(record);
   }
 
@@ -127,7 +133,9 @@ final class SavepointRoutes {
 
   private void dispose(Context ctx) {
     access.requireOperatorOnActive(ctx);
-    ctx.json(refusals(() -> savepoints.dispose(ctx.pathParam("jobId"), ctx.pathParam("id"))));
+    accepted(
+        ctx,
+        Refusals.answer(() -> savepoints.dispose(ctx.pathParam("jobId"), ctx.pathParam("id"))));
   }
 
   private void stop(Context ctx) {
@@ -141,19 +149,20 @@ final class SavepointRoutes {
         throw ProblemException.badRequest(
             "savepoint", "drain, targetDirectory and formatType need savepoint: true.");
       }
-      refusals(
+      Refusals.answer(
           () -> {
             savepoints.cancel(jobId);
             return null;
           });
-      ctx.status(202).json(new Cancelled(jobId, true));
+      ctx.header("Location", AdminApi.API + "/jobs/" + jobId);
+      ctx.status(202).json(new Cancelling(jobId, true));
       return;
     }
     boolean drain = Boolean.TRUE.equals(request.drain());
-    ctx.status(202)
-        .json(
-            refusals(
-                () -> savepoints.stopWithSavepoint(jobId, target, drain, request.formatType())));
+    accepted(
+        ctx,
+        Refusals.answer(
+            () -> savepoints.stopWithSavepoint(jobId, target, drain, request.formatType())));
   }
 
   private void policy(Context ctx) {
@@ -171,26 +180,17 @@ final class SavepointRoutes {
     access.requireOperatorOnActive(ctx);
     requireKnownJob(jobId);
     SavepointPolicy policy = body.toPolicy(savepoints.policyOf(jobId));
-    savepoints.setPolicy(jobId, policy);
+    Refusals.answer(
+        () -> {
+          savepoints.setPolicy(jobId, policy);
+          return policy;
+        });
     ctx.json(PolicyJson.of(policy));
   }
 
   private void requireKnownJob(String jobId) {
     if (!state.snapshot().jobs().containsKey(jobId)) {
       throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
-    }
-  }
-
-  private static <T> T refusals(java.util.function.Supplier<T> action) {
-    try {
-      return action.get();
-    } catch (Refused e) {
-      throw new ProblemException(
-          switch (e.kind()) {
-            case UNKNOWN_JOB -> Problem.of(404, "not-found", "Not found", e.getMessage());
-            case CONFLICT -> Problem.of(409, "conflict", "Conflict", e.getMessage());
-            case NOT_POSSIBLE -> Problem.of(422, "not-possible", "Not possible", e.getMessage());
-          });
     }
   }
 }

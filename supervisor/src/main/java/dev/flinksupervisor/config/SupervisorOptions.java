@@ -119,7 +119,36 @@ public final class SupervisorOptions {
           Values::positiveDuration,
           Duration.ofSeconds(1),
           "How soon a change of the sidecar's record (events, savepoints, owned jobs) is written"
-              + " to its ConfigMap <cluster-id>-supervisor. Savepoint triggers are written at once.");
+              + " to its ConfigMap <cluster-id>-supervisor. A savepoint trigger, a new job id or a"
+              + " re-profiling step is written at once, before Flink is asked.");
+
+  public static final ConfigOption<Duration> LEDGER_WRITE_TIMEOUT =
+      option(
+          "ledger.write-timeout",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(10),
+          "How long an action waits for its record to be written before it gives up (an API call"
+              + " then answers 503 with Retry-After, a scheduled one is tried again later).");
+
+  public static final ConfigOption<Duration> LEDGER_FINISHED_RETENTION =
+      option(
+          "ledger.finished-job-retention",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofDays(7),
+          "A job that ended for good (finished, cancelled, failed and not recovered, refused), or"
+              + " that the JobManager no longer lists, is forgotten this long after, with its"
+              + " savepoint records, policies and re-profilings (savepoint files are not deleted).");
+
+  public static final ConfigOption<Duration> KUBERNETES_REQUEST_TIMEOUT =
+      option(
+          "kubernetes.request-timeout",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(10),
+          "The longest one call to the Kubernetes API may take (the sidecar's record, and reads of"
+              + " Flink's HA ConfigMaps while the JobManager does not answer).");
 
   public static final ConfigOption<Duration> STALE_AFTER =
       option(
@@ -314,6 +343,32 @@ public final class SupervisorOptions {
           256 * 1024 * 1024,
           "The largest jar a submission may upload; larger uploads get 413.");
 
+  public static final ConfigOption<Duration> SUBMIT_TIMEOUT =
+      option(
+          "jobs.submit-timeout",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMinutes(2),
+          "The longest building a job's graph from its jar and submitting it may take.");
+
+  public static final ConfigOption<Duration> RECOVERY_RESET_AFTER =
+      option(
+          "jobs.recovery-reset-after",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMinutes(10),
+          "A recovered job that has run this long without a status change starts its recovery"
+              + " attempts over, so that rare failures never use up its maxAttempts.");
+
+  public static final ConfigOption<Integer> ACTION_THREADS =
+      option(
+          "actions.threads",
+          "number",
+          Values::positiveInt,
+          4,
+          "Threads for calls to Flink on behalf of savepoints, and as many again for submissions"
+              + " and re-profiling; one action per job at a time, jobs in parallel.");
+
   public static final ConfigOption<Duration> ROLLBACK_RETRY_BACKOFF =
       option(
           "jobs.rollback-retry-backoff",
@@ -409,6 +464,23 @@ public final class SupervisorOptions {
           Values::positiveInt,
           4,
           "How many calls that change something may run at once; more get 429.");
+
+  public static final ConfigOption<Integer> API_MAX_EVENT_STREAMS =
+      option(
+          "api.max-event-streams",
+          "number",
+          Values::positiveInt,
+          32,
+          "How many clients may follow /api/v1/events/stream at once; more get 503.");
+
+  public static final ConfigOption<Integer> API_EVENT_STREAM_QUEUE =
+      option(
+          "api.event-stream-queue",
+          "number",
+          Values::positiveInt,
+          1000,
+          "How many events an event-stream client may fall behind by before it is disconnected"
+              + " (it resumes with ?since=).");
 
   public static final ConfigOption<Duration> API_IDLE_TIMEOUT =
       option(
@@ -515,7 +587,10 @@ public final class SupervisorOptions {
           JAR_DIRECTORY,
           UPLOAD_DIRECTORY,
           MAX_UPLOAD_BYTES,
+          SUBMIT_TIMEOUT,
+          RECOVERY_RESET_AFTER,
           ROLLBACK_RETRY_BACKOFF,
+          ACTION_THREADS,
           METRICS_REQUIRE_TOKEN,
           METRICS_POD_NAME,
           OTLP_ENABLED,
@@ -524,10 +599,15 @@ public final class SupervisorOptions {
           OTLP_HEADERS,
           OTLP_RESOURCE_ATTRIBUTES,
           LEDGER_FLUSH_INTERVAL,
+          LEDGER_WRITE_TIMEOUT,
+          LEDGER_FINISHED_RETENTION,
+          KUBERNETES_REQUEST_TIMEOUT,
           API_HOST,
           API_PORT,
           API_MAX_BODY_BYTES,
           API_MAX_CONCURRENT_ACTIONS,
+          API_MAX_EVENT_STREAMS,
+          API_EVENT_STREAM_QUEUE,
           API_IDLE_TIMEOUT,
           TLS_CERTIFICATE,
           TLS_KEY,

@@ -20,6 +20,9 @@ public interface FlinkGateway {
   /** Restarts and checkpoint progress of one job. */
   CompletableFuture<JobProgress> progress(String jobId);
 
+  /** The scheduler, the TaskManagers' resources and the slots allocated to each job. */
+  CompletableFuture<TaskManagers> taskManagers();
+
   /** The newest entry of the job's exception history, if it has one. */
   CompletableFuture<Optional<FailureCause>> latestFailure(String jobId);
 }

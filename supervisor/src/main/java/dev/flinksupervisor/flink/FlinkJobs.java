@@ -1,6 +1,5 @@
 package dev.flinksupervisor.flink;
 
-import dev.flinksupervisor.slots.AllocatedSlot;
 import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotProfile;
 import java.nio.file.Path;
@@ -50,9 +49,6 @@ public interface FlinkJobs {
    * the same way when the program cannot be built or a profile names a group the job lacks.
    */
   CompletableFuture<Void> check(Submission submission);
-
-  /** The slots the cluster's TaskManagers have allocated to the job. */
-  CompletableFuture<List<AllocatedSlot>> allocatedSlots(String jobId);
 
   /** The cluster's scheduler and its TaskManagers' total resources. */
   CompletableFuture<Capacity> capacity();

@@ -19,7 +19,9 @@ import org.apache.flink.runtime.state.RetrievableStateHandle;
  * Reads a job's retained checkpoints from Flink's Kubernetes HA data with Flink's own classes: the
  * {@code <cluster-id>-<job-id>-config-map} holds one {@code checkpointID-…} key per retained
  * checkpoint, whose value points to the serialized checkpoint metadata in the HA storage directory.
- * Reading takes no lock and writes nothing.
+ * Reading takes no lock and writes nothing, and gives up after the configured timeout (it runs on a
+ * thread of its own, so a hung call to the Kubernetes API or the HA storage never holds the
+ * caller).
  */
 public final class KubernetesHaRetainedCheckpoints implements RetainedCheckpoints, AutoCloseable {
   private static final String CHECKPOINT_KEY_PREFIX = "checkpointID-";
@@ -28,9 +30,15 @@ public final class KubernetesHaRetainedCheckpoints implements RetainedCheckpoint
   private final FlinkKubeClient kubeClient;
   private final RetrievableStateStorageHelper<CompletedCheckpoint> storage;
   private final String clusterId;
+  private final java.time.Duration timeout;
+  private final java.util.concurrent.ExecutorService reader =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          new org.apache.flink.util.concurrent.ExecutorThreadFactory("ha-checkpoint-reader"));
 
-  public KubernetesHaRetainedCheckpoints(Configuration flinkConfiguration) throws Exception {
+  public KubernetesHaRetainedCheckpoints(
+      Configuration flinkConfiguration, java.time.Duration timeout) throws Exception {
     this.clusterId = flinkConfiguration.get(KubernetesConfigOptions.CLUSTER_ID);
+    this.timeout = timeout;
     this.kubeClient =
         FlinkKubeClientFactory.getInstance()
             .fromConfiguration(flinkConfiguration, "supervisor-checkpoints");
@@ -42,6 +50,19 @@ public final class KubernetesHaRetainedCheckpoints implements RetainedCheckpoint
 
   @Override
   public Optional<CheckpointInfo> latest(String jobId) throws Exception {
+    java.util.concurrent.Future<Optional<CheckpointInfo>> read = reader.submit(() -> read(jobId));
+    try {
+      return read.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      read.cancel(true);
+      throw new java.util.concurrent.TimeoutException(
+          "Reading the retained checkpoints of job " + jobId + " took longer than " + timeout);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private Optional<CheckpointInfo> read(String jobId) throws Exception {
     KubernetesStateHandleStore<CompletedCheckpoint> store =
         new KubernetesStateHandleStore<>(
             kubeClient,
@@ -68,6 +89,7 @@ public final class KubernetesHaRetainedCheckpoints implements RetainedCheckpoint
 
   @Override
   public void close() {
+    reader.shutdownNow();
     kubeClient.close();
   }
 }

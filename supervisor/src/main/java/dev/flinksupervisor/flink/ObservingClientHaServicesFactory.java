@@ -12,7 +12,8 @@ import org.apache.flink.runtime.rpc.FatalErrorHandler;
 /**
  * Flink's own client HA services (for {@code high-availability.type: kubernetes}: a watch on {@code
  * <cluster-id>-cluster-config-map}), with every REST-leader notification also handed to a {@link
- * LeaderWatch}. The REST client and the sidecar thus share one watch and always agree on who leads.
+ * LeaderWatch}, after Flink's REST client has it. The REST client and the sidecar thus share one
+ * watch and always agree on who leads, and a poll woken by a leader change goes to the new leader.
  * The sidecar only reads: it never joins the election.
  */
 final class ObservingClientHaServicesFactory implements ClientHighAvailabilityServicesFactory {
@@ -49,14 +50,15 @@ final class ObservingClientHaServicesFactory implements ClientHighAvailabilitySe
           new LeaderRetrievalListener() {
             @Override
             public void notifyLeaderAddress(String leaderAddress, UUID leaderSessionID) {
-              watch.notifyLeaderAddress(leaderAddress, leaderSessionID);
+              // Flink's client first: whoever the watch wakes must reach the new leader.
               listener.notifyLeaderAddress(leaderAddress, leaderSessionID);
+              watch.notifyLeaderAddress(leaderAddress, leaderSessionID);
             }
 
             @Override
             public void handleError(Exception exception) {
-              watch.handleError(exception);
               listener.handleError(exception);
+              watch.handleError(exception);
             }
           });
     }

@@ -174,6 +174,11 @@ public final class RestFlinkGateway implements FlinkGateway {
         d.getLastUpdateTime());
   }
 
+  @Override
+  public CompletableFuture<TaskManagers> taskManagers() {
+    return bounded(TaskManagerReads.read(client));
+  }
+
   private <T> CompletableFuture<T> bounded(CompletableFuture<T> future) {
     return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }

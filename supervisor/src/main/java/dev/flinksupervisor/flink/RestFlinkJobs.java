@@ -1,10 +1,8 @@
 package dev.flinksupervisor.flink;
 
-import dev.flinksupervisor.slots.AllocatedSlot;
 import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotProfile;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -18,21 +16,11 @@ import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.runtime.clusterframework.types.ResourceID;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.jobmanager.scheduler.SlotSharingGroup;
-import org.apache.flink.runtime.rest.messages.ClusterConfigurationInfoHeaders;
-import org.apache.flink.runtime.rest.messages.ConfigurationInfoEntry;
-import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
-import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
-import org.apache.flink.runtime.rest.messages.ResourceProfileInfo;
-import org.apache.flink.runtime.rest.messages.taskmanager.TaskManagerDetailsHeaders;
-import org.apache.flink.runtime.rest.messages.taskmanager.TaskManagerMessageParameters;
-import org.apache.flink.runtime.rest.messages.taskmanager.TaskManagersHeaders;
 
 /**
  * {@link FlinkJobs} with Flink's client: {@link PackagedProgram} runs the jar's main method to
@@ -71,88 +59,8 @@ public final class RestFlinkJobs implements FlinkJobs {
   }
 
   @Override
-  public CompletableFuture<List<AllocatedSlot>> allocatedSlots(String jobId) {
-    JobID job = JobID.fromHexString(jobId);
-    return client
-        .sendRequest(
-            TaskManagersHeaders.getInstance(),
-            EmptyMessageParameters.getInstance(),
-            EmptyRequestBody.getInstance())
-        .thenCompose(
-            info -> {
-              List<CompletableFuture<List<AllocatedSlot>>> perManager =
-                  info.getTaskManagerInfos().stream()
-                      .map(tm -> slotsOn(tm.getResourceId(), job))
-                      .toList();
-              return CompletableFuture.allOf(perManager.toArray(CompletableFuture[]::new))
-                  .thenApply(done -> perManager.stream().flatMap(f -> f.join().stream()).toList());
-            })
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private CompletableFuture<List<AllocatedSlot>> slotsOn(ResourceID taskManager, JobID job) {
-    TaskManagerMessageParameters params = new TaskManagerMessageParameters();
-    params.taskManagerIdParameter.resolve(taskManager);
-    return client
-        .sendRequest(
-            TaskManagerDetailsHeaders.getInstance(), params, EmptyRequestBody.getInstance())
-        .thenApply(
-            details ->
-                details.getAllocatedSlots().stream()
-                    .filter(slot -> job.equals(slot.getJobId()))
-                    .map(
-                        slot -> {
-                          ResourceProfileInfo r = slot.getResource();
-                          return new AllocatedSlot(
-                              taskManager.getResourceIdString(),
-                              r.getCpu(),
-                              r.getTaskHeapMB(),
-                              r.getTaskOffHeapMB(),
-                              r.getManagedMB(),
-                              r.getExtendedResources());
-                        })
-                    .toList());
-  }
-
-  @Override
   public CompletableFuture<Capacity> capacity() {
-    CompletableFuture<String> scheduler =
-        client
-            .sendRequest(
-                ClusterConfigurationInfoHeaders.getInstance(),
-                EmptyMessageParameters.getInstance(),
-                EmptyRequestBody.getInstance())
-            .thenApply(
-                config ->
-                    config.stream()
-                        .filter(e -> JobManagerOptions.SCHEDULER.key().equals(e.getKey()))
-                        .map(ConfigurationInfoEntry::getValue)
-                        .findFirst()
-                        .orElse("default"));
-    CompletableFuture<List<Capacity.TaskManager>> managers =
-        client
-            .sendRequest(
-                TaskManagersHeaders.getInstance(),
-                EmptyMessageParameters.getInstance(),
-                EmptyRequestBody.getInstance())
-            .thenApply(
-                info ->
-                    info.getTaskManagerInfos().stream()
-                        .map(
-                            tm -> {
-                              ResourceProfileInfo total = tm.getTotalResource();
-                              return new Capacity.TaskManager(
-                                  tm.getResourceId().getResourceIdString(),
-                                  total.getCpu(),
-                                  total.getTaskHeapMB(),
-                                  total.getTaskOffHeapMB(),
-                                  total.getManagedMB(),
-                                  total.getExtendedResources());
-                            })
-                        .toList());
-    return scheduler
-        .thenCombine(managers, Capacity::new)
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return TaskManagerReads.capacity(client).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

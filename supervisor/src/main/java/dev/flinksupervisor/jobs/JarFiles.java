@@ -1,5 +1,6 @@
 package dev.flinksupervisor.jobs;
 
+import dev.flinksupervisor.util.Refused;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,20 +30,19 @@ public final class JarFiles {
   /** The jar of a spec; refused when it lies outside its directory or is not a jar file. */
   Path resolve(JobSpec spec) {
     if (spec.jarPath() == null || spec.jarPath().isBlank()) {
-      throw new JobService.Refused(
-          JobService.Refused.Kind.BAD_INPUT, "jarPath", "jarPath is required.");
+      throw new Refused(Refused.Kind.BAD_INPUT, "jarPath", "jarPath is required.");
     }
     Path base = spec.uploaded() ? uploads : directory;
     Path jar = base.resolve(spec.jarPath()).toAbsolutePath().normalize();
     if (!jar.startsWith(base) || spec.jarPath().contains("..")) {
-      throw new JobService.Refused(
-          JobService.Refused.Kind.BAD_INPUT,
+      throw new Refused(
+          Refused.Kind.BAD_INPUT,
           "jarPath",
           "The jar must be under " + base + "; '" + spec.jarPath() + "' is not.");
     }
     if (!jar.toString().endsWith(".jar") || !Files.isRegularFile(jar)) {
-      throw new JobService.Refused(
-          JobService.Refused.Kind.BAD_INPUT,
+      throw new Refused(
+          Refused.Kind.BAD_INPUT,
           "jarPath",
           "No jar file at "
               + jar
@@ -68,8 +68,7 @@ public final class JarFiles {
           Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
         }
         if (!isZip(partial)) {
-          throw new JobService.Refused(
-              JobService.Refused.Kind.BAD_INPUT, "jar", "The uploaded file is not a jar.");
+          throw new Refused(Refused.Kind.BAD_INPUT, "jar", "The uploaded file is not a jar.");
         }
         String name = HexFormat.of().formatHex(sha256.digest()) + ".jar";
         Files.move(partial, uploads.resolve(name), StandardCopyOption.REPLACE_EXISTING);
@@ -82,6 +81,33 @@ public final class JarFiles {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Deletes the uploaded jars that no job refers to any more and that were stored more than {@code
+   * minAge} before {@code now} (a younger one may belong to a submission being recorded).
+   *
+   * @return the names deleted
+   */
+  public java.util.List<String> deleteUnreferenced(
+      java.util.Set<String> inUse, java.time.Duration minAge, java.time.Instant now) {
+    java.util.List<String> deleted = new java.util.ArrayList<>();
+    if (!Files.isDirectory(uploads)) {
+      return deleted;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(uploads)) {
+      for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList()) {
+        String name = jar.getFileName().toString();
+        java.time.Instant modified = Files.getLastModifiedTime(jar).toInstant();
+        if (!inUse.contains(name) && modified.plus(minAge).isBefore(now)) {
+          Files.deleteIfExists(jar);
+          deleted.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cleaning the upload directory " + uploads + " failed", e);
+    }
+    return deleted;
   }
 
   private static boolean isZip(Path file) throws IOException {

@@ -1,7 +1,8 @@
 package dev.flinksupervisor.jobs;
 
 import dev.flinksupervisor.flink.FlinkJobs;
-import dev.flinksupervisor.flink.FlinkJobs.Submission;
+import dev.flinksupervisor.flink.TaskManagers;
+import dev.flinksupervisor.jobs.OwnedJob.Submission;
 import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointRecord;
@@ -11,22 +12,30 @@ import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotFit;
 import dev.flinksupervisor.slots.SlotProfile;
 import dev.flinksupervisor.slots.SlotProfiles;
+import dev.flinksupervisor.store.RecordUnavailable;
+import dev.flinksupervisor.store.Recorder;
+import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Severity;
 import dev.flinksupervisor.util.Failures;
+import dev.flinksupervisor.util.JobLanes;
+import dev.flinksupervisor.util.Refused;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
@@ -36,17 +45,19 @@ import org.slf4j.LoggerFactory;
  * Submits jobs from jars on the pod, keeps what it needs to run them again, and recovers the ones
  * whose policy says so from their newest restorable state: the newest of the completed savepoints
  * the sidecar took and the job's newest checkpoint. Every attempt is an event.
+ *
+ * <p>A run's job id is stored before the run is submitted; a request only checks, records and hands
+ * the submission to the job's lane, where Flink's client builds and submits it. A job whose runs
+ * ended for good is forgotten a retention period later.
  */
 public final class JobService {
   private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
 
-  public static final String SUBMITTED = "JOB_SUBMITTED";
-  public static final String SUBMISSION_FAILED = "JOB_SUBMISSION_FAILED";
-  public static final String RECOVERY_STARTED = "RECOVERY_STARTED";
-  public static final String RECOVERY_FAILED = "RECOVERY_FAILED";
-  public static final String RECOVERY_GAVE_UP = "RECOVERY_GAVE_UP";
+  /** How long a submission waits when its record could not be stored. */
+  static final Duration UNRECORDED_RETRY = Duration.ofSeconds(5);
 
-  private static final Duration ALLOCATED_SLOTS_TIMEOUT = Duration.ofSeconds(10);
+  /** What the service needs to know of time. */
+  public record Settings(Duration recoveryResetAfter, Duration finishedRetention) {}
 
   private final FlinkJobs flink;
   private final OwnedJobs owned;
@@ -56,9 +67,11 @@ public final class JobService {
   private final Clock clock;
   private final JarFiles jars;
   private final Supplier<String> jobIds;
-  private final Runnable persist;
+  private final Recorder recorder;
   private final SlotProfiles slotProfiles;
   private final Reprofiles reprofiles;
+  private final JobLanes lanes;
+  private final Settings settings;
 
   public JobService(
       FlinkJobs flink,
@@ -69,9 +82,11 @@ public final class JobService {
       Clock clock,
       JarFiles jars,
       Supplier<String> jobIds,
-      Runnable persist,
+      Recorder recorder,
       SlotProfiles slotProfiles,
-      Reprofiles reprofiles) {
+      Reprofiles reprofiles,
+      JobLanes lanes,
+      Settings settings) {
     this.flink = flink;
     this.owned = owned;
     this.savepoints = savepoints;
@@ -80,9 +95,11 @@ public final class JobService {
     this.clock = clock;
     this.jars = jars;
     this.jobIds = jobIds;
-    this.persist = persist;
+    this.recorder = recorder;
     this.slotProfiles = slotProfiles;
     this.reprofiles = reprofiles;
+    this.lanes = lanes;
+    this.settings = settings;
   }
 
   /** The profiles a spec names, by slot-sharing group; refused when a name is not configured. */
@@ -106,39 +123,15 @@ public final class JobService {
     return out;
   }
 
-  /** Why a request cannot be carried out; the API turns it into 400, 404, 409 or 422. */
-  public static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    /** What kind of refusal. */
-    public enum Kind {
-      BAD_INPUT,
-      UNKNOWN_JOB,
-      CONFLICT,
-      NOT_POSSIBLE
-    }
-
-    private final Kind kind;
-    private final String field;
-
-    Refused(Kind kind, String field, String message) {
-      super(message);
-      this.kind = kind;
-      this.field = field;
-    }
-
-    public Kind kind() {
-      return kind;
-    }
-
-    public String field() {
-      return field;
-    }
-  }
-
-  /** Records the job, then submits it; a refused submission leaves no record. */
-  public synchronized OwnedJob submit(JobSpec spec) {
-    Path jar = jars.resolve(spec);
+  /**
+   * Checks the spec, records the job with its new id, and hands its submission to the job's lane.
+   *
+   * @return the job as recorded (submission PENDING): poll it for the outcome
+   * @throws Refused for a bad spec, profiles the cluster cannot run, or a record that could not be
+   *     stored (then nothing was submitted)
+   */
+  public OwnedJob submit(JobSpec spec) {
+    jars.resolve(spec);
     if (spec.entryClass() == null || spec.entryClass().isBlank()) {
       throw new Refused(Refused.Kind.BAD_INPUT, "entryClass", "entryClass is required.");
     }
@@ -146,40 +139,36 @@ public final class JobService {
       throw new Refused(Refused.Kind.BAD_INPUT, "parallelism", "parallelism must be at least 1.");
     }
     Map<String, SlotProfile> profiles = profilesOf(spec);
-    requireFits(profiles);
-    OwnedJob job = new OwnedJob(jobIds.get(), List.of(), spec, clock.instant(), 0, null, null);
+    knownCapacity().ifPresent(capacity -> requireFits(profiles, capacity));
+    OwnedJob job = OwnedJob.pending(jobIds.get(), spec, clock.instant());
     owned.put(null, job);
-    persist.run();
     try {
-      flink.submit(submission(job.jobId(), jar, spec, spec.restorePath(), profiles)).join();
-    } catch (CompletionException e) {
-      owned.remove(job.jobId());
-      persist.run();
-      String reason = Failures.messageChain(e);
-      events.record(
-          SUBMISSION_FAILED,
-          Severity.ERROR,
+      recorder.recordNow();
+    } catch (RecordUnavailable e) {
+      owned.put(
           job.jobId(),
-          "Submitting " + spec.jarPath() + " failed: " + reason);
-      throw new Refused(Refused.Kind.NOT_POSSIBLE, null, "Flink did not accept the job: " + reason);
+          job.refused("Its record could not be stored: " + e.getMessage(), clock.instant()));
+      throw Refused.unavailable(e);
     }
-    events.record(
-        SUBMITTED,
-        Severity.INFO,
-        job.jobId(),
-        "Submitted "
-            + spec.entryClass()
-            + " from "
-            + spec.jarPath()
-            + (spec.restorePath() == null ? "" : " restoring " + spec.restorePath()));
+    lanes.submit(job.jobId(), () -> submitPending(job.jobId()));
     return job;
   }
 
-  /**
-   * Refuses profiles the cluster cannot honour: on the adaptive scheduler, or larger than every
-   * TaskManager.
-   */
-  void requireFits(Map<String, SlotProfile> profiles) {
+  private Optional<Capacity> knownCapacity() {
+    return cluster.snapshot().taskManagers().map(TaskManagers::capacity);
+  }
+
+  /** Refuses profiles the cluster cannot honour: adaptive scheduler, larger than every TM. */
+  static void requireFits(Map<String, SlotProfile> profiles, Capacity capacity) {
+    SlotFit.refusal(profiles, capacity)
+        .ifPresent(
+            why -> {
+              throw new Refused(Refused.Kind.NOT_POSSIBLE, "slotProfiles", why);
+            });
+  }
+
+  /** Checks the profiles against the cluster as it is now; runs on a lane. */
+  void requireFitsNow(Map<String, SlotProfile> profiles) {
     if (profiles.isEmpty()) {
       return;
     }
@@ -193,16 +182,77 @@ public final class JobService {
           "The cluster's scheduler and TaskManagers could not be read to check the slot profiles: "
               + Failures.messageChain(e));
     }
-    SlotFit.refusal(profiles, capacity)
-        .ifPresent(
-            why -> {
-              throw new Refused(Refused.Kind.NOT_POSSIBLE, "slotProfiles", why);
-            });
+    requireFits(profiles, capacity);
+  }
+
+  /**
+   * Submits the job's current run if it is still PENDING: stores the record first, then builds the
+   * program and submits it. Runs on the job's lane.
+   */
+  void submitPending(String jobId) {
+    OwnedJob job = owned.get(jobId).orElse(null);
+    if (job == null || job.submission() != Submission.PENDING) {
+      return;
+    }
+    if (cluster.snapshot().jobs().containsKey(jobId)) {
+      owned.put(jobId, job.submitted()); // accepted before the sidecar learnt of it
+      return;
+    }
+    try {
+      recorder.recordNow();
+    } catch (RecordUnavailable e) {
+      events.record(
+          EventTypes.JOB_SUBMISSION_FAILED,
+          Severity.WARNING,
+          jobId,
+          "Not submitting yet: the job's record is not stored (" + e.getMessage() + ")");
+      return;
+    }
+    boolean restart = job.attempts() > 0;
+    try {
+      Map<String, SlotProfile> profiles = profilesOf(job.spec());
+      requireFitsNow(profiles);
+      flink
+          .submit(
+              submission(jobId, jars.resolve(job.spec()), job.spec(), restorePathOf(job), profiles))
+          .join();
+    } catch (CompletionException | Refused e) {
+      String reason = e instanceof Refused ? e.getMessage() : Failures.messageChain(e);
+      if (reason.contains("DuplicateJobSubmissionException")) {
+        owned.put(jobId, job.submitted());
+        return;
+      }
+      owned.put(jobId, job.refused(reason, clock.instant()));
+      events.record(
+          restart ? EventTypes.RECOVERY_FAILED : EventTypes.JOB_SUBMISSION_FAILED,
+          Severity.ERROR,
+          jobId,
+          (restart ? "Restart failed: " : "Submitting " + job.spec().jarPath() + " failed: ")
+              + reason);
+      return;
+    }
+    owned.put(jobId, job.submitted());
+    if (!restart) {
+      events.record(
+          EventTypes.JOB_SUBMITTED,
+          Severity.INFO,
+          jobId,
+          "Submitted "
+              + job.spec().entryClass()
+              + " from "
+              + job.spec().jarPath()
+              + (job.spec().restorePath() == null ? "" : " restoring " + job.spec().restorePath()));
+    }
+  }
+
+  /** Where a run starts from: the state chosen when it was recorded. */
+  private static String restorePathOf(OwnedJob job) {
+    return job.restorePath() != null ? job.restorePath() : job.spec().restorePath();
   }
 
   /**
    * Builds the job graph of {@code spec} with its profiles, without running it: refused when the
-   * program cannot be built or a profile names a group the job does not have.
+   * program cannot be built or a profile names a group the job does not have. Runs on a lane.
    */
   void check(OwnedJob job, JobSpec spec) {
     try {
@@ -217,26 +267,25 @@ public final class JobService {
 
   /**
    * Runs a job the sidecar submitted again as {@code newJobId}, with {@code spec}, from {@code
-   * restorePath}; records the new run once Flink accepted it.
+   * restorePath}; records the new run once Flink accepted it. Runs on a lane.
    *
    * @throws Refused when the jar is gone or Flink refused the job, with Flink's reason
    */
-  synchronized OwnedJob runAgain(OwnedJob job, JobSpec spec, String restorePath, String newJobId) {
+  OwnedJob runAgain(OwnedJob job, JobSpec spec, String restorePath, String newJobId) {
     try {
       flink
           .submit(submission(newJobId, jars.resolve(spec), spec, restorePath, profilesOf(spec)))
           .join();
     } catch (CompletionException e) {
-      throw new Refused(Refused.Kind.NOT_POSSIBLE, null, Failures.messageChain(e));
+      throw new Refused(Refused.Kind.NOT_POSSIBLE, Failures.messageChain(e));
     }
     return rerecord(job, spec, newJobId);
   }
 
   /** Records that the job runs as {@code newJobId} with {@code spec}, which Flink already runs. */
-  synchronized OwnedJob rerecord(OwnedJob job, JobSpec spec, String newJobId) {
+  OwnedJob rerecord(OwnedJob job, JobSpec spec, String newJobId) {
     OwnedJob next = job.rerunAs(newJobId, spec, clock.instant());
     owned.put(job.jobId(), next);
-    persist.run();
     return next;
   }
 
@@ -252,11 +301,10 @@ public final class JobService {
               JobView view = cluster.snapshot().jobs().get(jobId);
               if (view == null) {
                 return new Refused(
-                    Refused.Kind.UNKNOWN_JOB, null, "No job with id '" + jobId + "' is known.");
+                    Refused.Kind.UNKNOWN_JOB, "No job with id '" + jobId + "' is known.");
               }
               return new Refused(
                   Refused.Kind.CONFLICT,
-                  null,
                   "Job "
                       + jobId
                       + " was not submitted by this sidecar, so it cannot be run"
@@ -284,8 +332,8 @@ public final class JobService {
    *
    * @param requested by slot-sharing group; empty for jobs the sidecar did not submit or that name
    *     no profiles (their slots take whatever the TaskManagers offer)
-   * @param allocated the slots the TaskManagers hold for the job now; null when they could not be
-   *     read, {@code allocatedError} says why
+   * @param allocated the slots the TaskManagers held for the job when last read; null when they
+   *     were never read, {@code allocatedError} says why
    */
   @com.fasterxml.jackson.annotation.JsonInclude(
       com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -294,13 +342,8 @@ public final class JobService {
       List<AllocatedSlot> allocated,
       String allocatedError) {}
 
-  /**
-   * The requested profiles of a job and the slots Flink allocated to it.
-   *
-   * @param jobManagerAnswers false when the JobManager is known not to answer: the allocated slots
-   *     are then not asked for, so that the answer does not wait for a timeout
-   */
-  public Slots slotsOf(String jobId, boolean jobManagerAnswers) {
+  /** The requested profiles of a job and the slots Flink allocated to it, from memory. */
+  public Slots slotsOf(String jobId) {
     Map<String, RequestedProfile> requested = new LinkedHashMap<>();
     owned
         .get(jobId)
@@ -313,20 +356,15 @@ public final class JobService {
                             requested.put(
                                 group,
                                 new RequestedProfile(name, slotProfiles.get(name).orElse(null)))));
-    if (!jobManagerAnswers) {
-      return new Slots(
-          requested, null, "The JobManager is not answering; the allocated slots are unknown.");
-    }
-    try {
-      List<AllocatedSlot> allocated =
-          flink
-              .allocatedSlots(jobId)
-              .orTimeout(ALLOCATED_SLOTS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-              .join();
-      return new Slots(requested, allocated, null);
-    } catch (CompletionException e) {
-      return new Slots(requested, null, Failures.messageChain(e));
-    }
+    return cluster
+        .snapshot()
+        .taskManagers()
+        .map(tms -> new Slots(requested, tms.allocatedTo(jobId), null))
+        .orElse(
+            new Slots(
+                requested,
+                null,
+                "The TaskManagers have not been read yet; the allocated slots are unknown."));
   }
 
   /** Whether the job is one the cluster runs or ran, or one the sidecar submitted. */
@@ -346,65 +384,108 @@ public final class JobService {
             op -> {
               throw new Refused(
                   Refused.Kind.CONFLICT,
-                  null,
                   "Job " + jobId + " is being re-profiled (" + op.id() + ", " + op.state() + ").");
             });
   }
 
-  /** Restarts a job the sidecar submitted, from its newest restorable state, by hand. */
-  public synchronized OwnedJob restart(String jobId) {
+  /**
+   * Restarts a job the sidecar submitted, from its newest restorable state, by hand: the new run is
+   * recorded and handed to its lane.
+   */
+  public OwnedJob restart(String jobId) {
     OwnedJob job = requireOwned(jobId);
     requireNotReprofiling(jobId);
+    if (job.submission() == Submission.PENDING || lanes.busy(jobId)) {
+      throw new Refused(
+          Refused.Kind.CONFLICT, "Job " + jobId + " is being submitted; try again once it ran.");
+    }
     JobStatus status = statusOf(jobId);
     if (status != null && !status.isGloballyTerminalState()) {
       throw new Refused(
           Refused.Kind.CONFLICT,
-          null,
           "Job " + jobId + " is " + status + "; stop it (with a savepoint) before restarting it.");
     }
-    return restartFromLatest(job, "on request")
+    return restartFromLatest(job, "on request", true)
         .orElseThrow(
             () ->
                 new Refused(
                     Refused.Kind.NOT_POSSIBLE,
-                    null,
                     owned.get(jobId).map(OwnedJob::gaveUp).orElse("Restart failed")));
   }
 
-  /** One pass of recovery over the jobs whose policy restarts them. */
-  public synchronized void tick() {
+  /**
+   * One pass over the jobs the sidecar submitted: submissions still pending, recovery of failed
+   * runs, attempts that start over after a long enough run, and when a run ended for good. It hands
+   * every call to Flink to the job's lane and calls nothing remote itself.
+   *
+   * @param fresh whether the cluster's view is fresh enough to say a job is gone
+   */
+  public void tick(boolean fresh) {
     Instant now = clock.instant();
+    ClusterSnapshot snapshot = cluster.snapshot();
     for (OwnedJob job : owned.all()) {
-      RecoveryPolicy policy = job.spec().recovery();
-      if (policy.mode() != Mode.RESTART_FROM_LATEST || job.gaveUp() != null) {
-        continue;
-      }
-      if (statusOf(job.jobId()) != JobStatus.FAILED) {
-        continue;
-      }
-      if (job.nextAttemptAt() != null && job.nextAttemptAt().isAfter(now)) {
-        continue;
-      }
-      if (reprofiles.inFlightOn(job.jobId()).isPresent()) {
-        continue;
-      }
-      if (job.attempts() >= policy.maxAttempts()) {
-        giveUp(
-            job,
-            "it failed again after " + job.attempts() + " restart(s), the most its policy allows");
-        continue;
-      }
       try {
-        restartFromLatest(
-            job,
-            "it FAILED (attempt " + (job.attempts() + 1) + " of " + policy.maxAttempts() + ")");
+        tickJob(job, snapshot, fresh, now);
       } catch (RuntimeException e) {
-        LOG.error("Recovering job {} failed unexpectedly", job.jobId(), e);
+        LOG.error("Looking after job {} failed unexpectedly", job.jobId(), e);
       }
     }
   }
 
-  private Optional<OwnedJob> restartFromLatest(OwnedJob job, String why) {
+  private void tickJob(OwnedJob job, ClusterSnapshot snapshot, boolean fresh, Instant now) {
+    String jobId = job.jobId();
+    if (job.submission() == Submission.PENDING) {
+      lanes.offer(jobId, () -> submitPending(jobId));
+      return;
+    }
+    JobView view = snapshot.jobs().get(jobId);
+    JobStatus status = view == null ? null : view.summary().status();
+    RecoveryPolicy policy = job.spec().recovery();
+    boolean recovers = policy.mode() == Mode.RESTART_FROM_LATEST && job.gaveUp() == null;
+    boolean failed =
+        status == JobStatus.FAILED
+            || (job.submission() == Submission.REFUSED && job.attempts() > 0);
+    if (status == JobStatus.RUNNING
+        && job.attempts() > 0
+        && view.summary().lastModification() > 0
+        && !Instant.ofEpochMilli(view.summary().lastModification())
+            .plus(settings.recoveryResetAfter())
+            .isAfter(now)) {
+      owned.put(jobId, job.attemptsReset());
+      return;
+    }
+    boolean endedForGood =
+        (status != null && status.isGloballyTerminalState() && !(failed && recovers))
+            || (job.submission() == Submission.REFUSED && !(failed && recovers))
+            || (status == null && fresh && job.submission() == Submission.SUBMITTED && !recovers);
+    if (endedForGood != (job.endedAt() != null)) {
+      owned.put(jobId, job.endedAt(endedForGood ? now : null));
+      return;
+    }
+    if (!recovers || !failed || reprofiles.inFlightOn(jobId).isPresent() || lanes.busy(jobId)) {
+      return;
+    }
+    if (job.nextAttemptAt() != null && job.nextAttemptAt().isAfter(now)) {
+      return;
+    }
+    if (job.attempts() >= policy.maxAttempts()) {
+      giveUp(
+          job,
+          "it failed again after " + job.attempts() + " restart(s), the most its policy allows");
+      return;
+    }
+    restartFromLatest(
+        job,
+        "it FAILED (attempt " + (job.attempts() + 1) + " of " + policy.maxAttempts() + ")",
+        false);
+  }
+
+  /**
+   * Records the job's next run, from its newest state, and hands its submission to the lane.
+   *
+   * @param requested by hand: a record that cannot be stored is refused (503) instead of retried
+   */
+  private Optional<OwnedJob> restartFromLatest(OwnedJob job, String why, boolean requested) {
     RecoveryPolicy policy = job.spec().recovery();
     Instant now = clock.instant();
     Optional<State> state = newestState(job);
@@ -418,11 +499,25 @@ public final class JobService {
     String newJobId = jobIds.get();
     Instant nextAttempt =
         now.plus(policy.backoff().multipliedBy(1L << Math.min(job.attempts(), 20)));
-    OwnedJob next = job.restartedAs(newJobId, now, nextAttempt);
+    OwnedJob next = job.restartedAs(newJobId, now, nextAttempt, restorePath);
     owned.put(job.jobId(), next);
-    persist.run();
+    try {
+      recorder.recordNow();
+    } catch (RecordUnavailable e) {
+      owned.put(newJobId, job);
+      if (requested) {
+        throw Refused.unavailable(e);
+      }
+      owned.put(job.jobId(), job.withNextAttempt(now.plus(UNRECORDED_RETRY)));
+      events.record(
+          EventTypes.RECOVERY_FAILED,
+          Severity.WARNING,
+          job.jobId(),
+          "Not restarting yet: the new run's record is not stored (" + e.getMessage() + ")");
+      return Optional.empty();
+    }
     events.record(
-        RECOVERY_STARTED,
+        EventTypes.RECOVERY_STARTED,
         Severity.WARNING,
         job.jobId(),
         "Restarting because "
@@ -431,32 +526,72 @@ public final class JobService {
             + newJobId
             + " from "
             + (restorePath == null ? "no state" : restorePath));
-    try {
-      flink
-          .submit(
-              submission(
-                  newJobId,
-                  jars.resolve(job.spec()),
-                  job.spec(),
-                  restorePath,
-                  profilesOf(job.spec())))
-          .join();
-      return Optional.of(next);
-    } catch (CompletionException | Refused e) {
-      String reason = e instanceof Refused ? e.getMessage() : Failures.messageChain(e);
-      OwnedJob failed = job.withAttemptFailed(nextAttempt);
-      owned.put(newJobId, failed);
-      persist.run();
-      events.record(RECOVERY_FAILED, Severity.ERROR, job.jobId(), "Restart failed: " + reason);
-      return Optional.empty();
-    }
+    lanes.submit(newJobId, () -> submitPending(newJobId));
+    return Optional.of(next);
   }
 
   private void giveUp(OwnedJob job, String reason) {
     owned.put(job.jobId(), job.givenUp(reason));
-    persist.run();
     events.record(
-        RECOVERY_GAVE_UP, Severity.ERROR, job.jobId(), "Not restarting the job: " + reason);
+        EventTypes.RECOVERY_GAVE_UP,
+        Severity.ERROR,
+        job.jobId(),
+        "Not restarting the job: " + reason);
+  }
+
+  /**
+   * Forgets the jobs whose runs ended for good longer than the retention ago, with their savepoint
+   * records and re-profiling operations (the savepoint files stay).
+   *
+   * @return the ids of every run of the jobs forgotten
+   */
+  public Set<String> expireEnded() {
+    Instant now = clock.instant();
+    Set<String> forgotten = new HashSet<>();
+    for (OwnedJob job : owned.all()) {
+      if (job.endedAt() == null
+          || job.endedAt().plus(settings.finishedRetention()).isAfter(now)
+          || lanes.busy(job.jobId())) {
+        continue;
+      }
+      List<String> runs = new ArrayList<>(job.previousJobIds());
+      runs.add(job.jobId());
+      owned.remove(job.jobId());
+      runs.forEach(savepoints::forgetJob);
+      reprofiles.forgetJobs(runs);
+      forgotten.addAll(runs);
+      events.record(
+          EventTypes.JOB_EXPIRED,
+          Severity.INFO,
+          job.jobId(),
+          "Forgot the job and its savepoint records: it ended at "
+              + job.endedAt()
+              + ", more than "
+              + settings.finishedRetention()
+              + " ago (savepoint files are kept)");
+    }
+    return forgotten;
+  }
+
+  /** Every run id of every job the sidecar submitted, the current ones and the earlier ones. */
+  public Set<String> allRuns() {
+    Set<String> runs = new HashSet<>();
+    for (OwnedJob job : owned.all()) {
+      runs.add(job.jobId());
+      runs.addAll(job.previousJobIds());
+    }
+    return runs;
+  }
+
+  /** The uploaded jars some job still needs. */
+  public Set<String> uploadedJarsInUse() {
+    Set<String> jarsInUse = new HashSet<>();
+    for (OwnedJob job : owned.all()) {
+      if (job.spec().uploaded()) {
+        jarsInUse.add(job.spec().jarPath());
+      }
+    }
+    return jarsInUse;
   }
 
   /** A state to restore from, and when it was completed. */
@@ -483,7 +618,7 @@ public final class JobService {
                             Instant.ofEpochMilli(r.checkpoint().completedAt()))));
       }
     }
-    return candidates.stream().max(java.util.Comparator.comparing(State::completedAt));
+    return candidates.stream().max(Comparator.comparing(State::completedAt));
   }
 
   private JobStatus statusOf(String jobId) {
@@ -491,9 +626,9 @@ public final class JobService {
     return view == null ? null : view.summary().status();
   }
 
-  private static Submission submission(
+  private static FlinkJobs.Submission submission(
       String jobId, Path jar, JobSpec spec, String restorePath, Map<String, SlotProfile> profiles) {
-    return new Submission(
+    return new FlinkJobs.Submission(
         jobId,
         jar,
         spec.entryClass(),

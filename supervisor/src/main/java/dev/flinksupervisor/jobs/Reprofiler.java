@@ -1,14 +1,18 @@
 package dev.flinksupervisor.jobs;
 
-import dev.flinksupervisor.jobs.JobService.Refused;
 import dev.flinksupervisor.jobs.Reprofile.State;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointRecord;
 import dev.flinksupervisor.savepoints.SavepointService;
+import dev.flinksupervisor.store.RecordUnavailable;
+import dev.flinksupervisor.store.Recorder;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Severity;
+import dev.flinksupervisor.util.JobLanes;
+import dev.flinksupervisor.util.Refused;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,27 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Changes the slot profiles of a running job the sidecar submitted: checks the new profiles as a
  * submission would, stops the job with a savepoint (tracked like any other), then runs it again
  * from that savepoint with the new profiles. When Flink refuses them, the job is run from the same
  * savepoint with its old profiles, tried again with backoff until it runs: it never stays down.
- * Every step is recorded before it is taken and is an event.
+ * Every step is stored before it is taken and is an event; every step that calls Flink runs on the
+ * job's lane.
  */
 public final class Reprofiler {
-  private static final Logger LOG = LoggerFactory.getLogger(Reprofiler.class);
-
-  /** Event types of re-profiling; documented in the README. */
-  public static final String REQUESTED = "REPROFILE_REQUESTED";
-
-  public static final String COMPLETED = "REPROFILE_COMPLETED";
-  public static final String ROLLING_BACK = "REPROFILE_ROLLING_BACK";
-  public static final String ROLLED_BACK = "REPROFILE_ROLLED_BACK";
-  public static final String FAILED = "REPROFILE_FAILED";
-
   private final JobService jobs;
   private final SavepointService savepoints;
   private final SavepointBook book;
@@ -46,8 +39,9 @@ public final class Reprofiler {
   private final Clock clock;
   private final Supplier<String> ids;
   private final Supplier<String> jobIds;
-  private final Runnable persist;
+  private final Recorder recorder;
   private final Duration retryBackoff;
+  private final JobLanes lanes;
 
   public Reprofiler(
       JobService jobs,
@@ -59,8 +53,9 @@ public final class Reprofiler {
       Clock clock,
       Supplier<String> ids,
       Supplier<String> jobIds,
-      Runnable persist,
-      Duration retryBackoff) {
+      Recorder recorder,
+      Duration retryBackoff,
+      JobLanes lanes) {
     this.jobs = jobs;
     this.savepoints = savepoints;
     this.book = book;
@@ -70,19 +65,20 @@ public final class Reprofiler {
     this.clock = clock;
     this.ids = ids;
     this.jobIds = jobIds;
-    this.persist = persist;
+    this.recorder = recorder;
     this.retryBackoff = retryBackoff;
+    this.lanes = lanes;
   }
 
   /**
    * Starts re-profiling {@code jobId} to {@code profiles} (slot-sharing group to profile name).
-   * Everything that can be checked without stopping the job is checked first; a refusal changes
-   * nothing.
+   * What can be checked from memory is checked now; a refusal changes nothing. The operation is
+   * stored and handed to the job's lane, which checks the job graph before the job is stopped.
    *
    * @param targetDirectory where the savepoint goes (null: the cluster's default); read once the
    *     job is known, so an unknown job is reported first
    */
-  public synchronized Reprofile request(
+  public Reprofile request(
       String jobId, Map<String, String> profiles, Supplier<String> targetDirectory) {
     OwnedJob job = jobs.requireOwned(jobId);
     if (profiles == null) {
@@ -98,27 +94,101 @@ public final class Reprofiler {
     if (status != JobStatus.RUNNING) {
       throw new Refused(
           Refused.Kind.CONFLICT,
-          null,
           "Job " + jobId + " is " + status + "; only a RUNNING job can be re-profiled.");
     }
     JobSpec next = job.spec().withSlotProfiles(profiles);
-    jobs.requireFits(jobs.profilesOf(next));
-    jobs.check(job, next);
-    SavepointRecord stop;
-    try {
-      stop = savepoints.stopWithSavepoint(jobId, target, false, null);
-    } catch (SavepointService.Refused e) {
-      throw new Refused(Refused.Kind.CONFLICT, null, e.getMessage());
-    }
+    var requested = jobs.profilesOf(next);
+    cluster
+        .snapshot()
+        .taskManagers()
+        .ifPresent(tms -> JobService.requireFits(requested, tms.capacity()));
     Reprofile op =
-        Reprofile.stopping(
-            ids.get(), jobId, job.spec().slotProfiles(), profiles, stop.id(), clock.instant());
+        Reprofile.checking(
+            ids.get(), jobId, job.spec().slotProfiles(), profiles, target, clock.instant());
     operations.put(op);
-    persist.run();
+    try {
+      recorder.recordNow();
+    } catch (RecordUnavailable e) {
+      operations.put(op.ended(State.FAILED, "Its record could not be stored", clock.instant()));
+      throw Refused.unavailable(e);
+    }
     events.record(
-        REQUESTED,
+        EventTypes.REPROFILE_REQUESTED,
         Severity.INFO,
         jobId,
+        "Re-profiling " + op.id() + " from " + op.from() + " to " + op.to() + ": checking");
+    lanes.submit(jobId, () -> advance(op.id()));
+    return op;
+  }
+
+  public List<Reprofile> ofJob(String jobId) {
+    return operations.ofJob(jobId);
+  }
+
+  /** One pass over the operations in flight: each is handed to its job's lane. */
+  public void tick() {
+    for (Reprofile op : operations.inFlight()) {
+      lanes.offer(op.jobId(), () -> advance(op.id()));
+    }
+  }
+
+  /** Moves one operation forward as far as it can go now; runs on the job's lane. */
+  void advance(String id) {
+    Reprofile op = operations.get(id).orElse(null);
+    if (op == null) {
+      return;
+    }
+    switch (op.state()) {
+      case CHECKING -> check(op);
+      case STOPPING -> afterStop(op);
+      case STARTING -> start(op, op.to(), State.STARTING);
+      case ROLLING_BACK -> {
+        if (op.nextAttemptAt() == null || !op.nextAttemptAt().isAfter(clock.instant())) {
+          start(op, op.from(), State.ROLLING_BACK);
+        }
+      }
+      case COMPLETED, ROLLED_BACK, FAILED -> {}
+    }
+  }
+
+  /**
+   * Builds the job graph with the new profiles and checks them against the cluster; only then is
+   * the job stopped, with a savepoint whose id is stored first.
+   */
+  private void check(Reprofile op) {
+    OwnedJob job = jobs.get(op.jobId()).orElse(null);
+    if (job == null) {
+      end(op, State.FAILED, "The job's record is gone.");
+      return;
+    }
+    JobSpec next = job.spec().withSlotProfiles(op.to());
+    try {
+      jobs.requireFitsNow(jobs.profilesOf(next));
+      jobs.check(job, next);
+    } catch (Refused e) {
+      end(op, State.FAILED, e.getMessage() + " The job was not stopped.");
+      return;
+    }
+    Reprofile stopping = op.stopping(ids.get());
+    operations.put(stopping);
+    try {
+      recorder.recordNow();
+    } catch (RecordUnavailable e) {
+      operations.put(op); // checked again at the next pass
+      return;
+    }
+    try {
+      savepoints.stopWithSavepoint(
+          op.jobId(), op.targetDirectory(), false, null, stopping.savepointId());
+    } catch (Refused e) {
+      end(stopping, State.FAILED, "The job was not stopped: " + e.getMessage());
+      return;
+    }
+    afterStop(stopping); // goes on at once if the savepoint completed already
+    events.record(
+        EventTypes.REPROFILE_REQUESTED,
+        Severity.INFO,
+        op.jobId(),
         "Re-profiling "
             + op.id()
             + " from "
@@ -126,48 +196,20 @@ public final class Reprofiler {
             + " to "
             + op.to()
             + ": stopping the job with savepoint "
-            + stop.id());
-    return advance(op);
+            + stopping.savepointId());
   }
 
-  public List<Reprofile> ofJob(String jobId) {
-    return operations.ofJob(jobId);
-  }
-
-  /** One pass over the operations in flight. */
-  public synchronized void tick() {
-    for (Reprofile op : operations.inFlight()) {
-      try {
-        advance(op);
-      } catch (RuntimeException e) {
-        LOG.error("Advancing re-profiling {} failed unexpectedly", op.id(), e);
-      }
-    }
-  }
-
-  private Reprofile advance(Reprofile op) {
-    return switch (op.state()) {
-      case STOPPING -> afterStop(op);
-      case STARTING -> start(op, op.to(), State.STARTING);
-      case ROLLING_BACK ->
-          op.nextAttemptAt() != null && op.nextAttemptAt().isAfter(clock.instant())
-              ? op
-              : start(op, op.from(), State.ROLLING_BACK);
-      case COMPLETED, ROLLED_BACK, FAILED -> op;
-    };
-  }
-
-  private Reprofile afterStop(Reprofile op) {
+  private void afterStop(Reprofile op) {
     SavepointRecord stop = book.get(op.savepointId()).orElse(null);
     if (stop == null) {
-      return end(op, State.FAILED, "Its stop-with-savepoint record is gone.");
+      end(op, State.FAILED, "Its stop-with-savepoint was never taken; the job keeps its profiles.");
+      return;
     }
-    return switch (stop.state()) {
+    switch (stop.state()) {
       case COMPLETED -> {
         Reprofile stopped = op.stopped(stop.path());
         operations.put(stopped);
-        persist.run();
-        yield start(stopped, op.to(), State.STARTING);
+        start(stopped, op.to(), State.STARTING);
       }
       case FAILED, ABANDONED ->
           end(
@@ -176,27 +218,34 @@ public final class Reprofiler {
               "Stopping with a savepoint did not complete ("
                   + stop.error()
                   + "); the job was not stopped by it and keeps its old profiles.");
-      default -> op;
-    };
+      default -> {}
+    }
   }
 
   /**
-   * Runs the job from the savepoint with {@code profiles}. The new run's id is recorded before it
-   * is submitted; a run Flink already knows under that id counts as started.
+   * Runs the job from the savepoint with {@code profiles}. The new run's id is stored before it is
+   * submitted; a run Flink already knows under that id counts as started.
    */
-  private Reprofile start(Reprofile op, Map<String, String> profiles, State state) {
+  private void start(Reprofile op, Map<String, String> profiles, State state) {
     OwnedJob job = jobs.get(op.jobId()).orElse(null);
     if (job == null && op.newJobId() != null && jobs.get(op.newJobId()).isPresent()) {
-      return finished(op, state); // recorded before the sidecar stopped
+      finished(op, state); // recorded before the sidecar stopped
+      return;
     }
     if (job == null) {
-      return end(op, State.FAILED, "The job's record is gone.");
+      end(op, State.FAILED, "The job's record is gone.");
+      return;
     }
     String newJobId = op.newJobId() != null ? op.newJobId() : jobIds.get();
-    Reprofile starting = op.starting(state, op.savepointPath(), newJobId, op.error());
+    Reprofile starting = op.starting(state, newJobId);
     if (op.newJobId() == null) {
       operations.put(starting);
-      persist.run();
+      try {
+        recorder.recordNow();
+      } catch (RecordUnavailable e) {
+        operations.put(op); // not submitted; tried again at the next pass
+        return;
+      }
     }
     JobSpec spec = job.spec().withSlotProfiles(profiles);
     try {
@@ -206,21 +255,24 @@ public final class Reprofiler {
         jobs.rerecord(job, spec, newJobId);
       }
     } catch (Refused e) {
-      return refused(starting, state, e.getMessage());
+      refused(starting, state, e.getMessage());
+      return;
     }
-    return finished(starting, state);
+    finished(starting, state);
   }
 
-  private Reprofile finished(Reprofile op, State state) {
-    return state == State.STARTING
-        ? end(op, State.COMPLETED, null)
-        : end(op, State.ROLLED_BACK, op.error());
+  private void finished(Reprofile op, State state) {
+    if (state == State.STARTING) {
+      end(op, State.COMPLETED, null);
+    } else {
+      end(op, State.ROLLED_BACK, op.error());
+    }
   }
 
-  private Reprofile refused(Reprofile op, State state, String reason) {
+  private void refused(Reprofile op, State state, String reason) {
     if (state == State.STARTING) {
       events.record(
-          ROLLING_BACK,
+          EventTypes.REPROFILE_ROLLING_BACK,
           Severity.WARNING,
           op.jobId(),
           "Re-profiling "
@@ -235,16 +287,15 @@ public final class Reprofiler {
               + op.from());
       Reprofile back = op.rollingBack("The new profiles were not accepted: " + reason);
       operations.put(back);
-      persist.run();
-      return start(back, back.from(), State.ROLLING_BACK);
+      start(back, back.from(), State.ROLLING_BACK);
+      return;
     }
     Instant retry =
         clock.instant().plus(retryBackoff.multipliedBy(1L << Math.min(op.attempts(), 6)));
     Reprofile waiting = op.retryAt(retry, op.error());
     operations.put(waiting);
-    persist.run();
     events.record(
-        FAILED,
+        EventTypes.REPROFILE_FAILED,
         Severity.ERROR,
         op.jobId(),
         "Re-profiling "
@@ -253,17 +304,14 @@ public final class Reprofiler {
             + reason
             + "); the job is not running; trying again at "
             + retry);
-    return waiting;
   }
 
-  private Reprofile end(Reprofile op, State state, String reason) {
-    Reprofile ended = op.ended(state, reason, clock.instant());
-    operations.put(ended);
-    persist.run();
+  private void end(Reprofile op, State state, String reason) {
+    operations.put(op.ended(state, reason, clock.instant()));
     switch (state) {
       case COMPLETED ->
           events.record(
-              COMPLETED,
+              EventTypes.REPROFILE_COMPLETED,
               Severity.INFO,
               op.jobId(),
               "Re-profiling "
@@ -276,7 +324,7 @@ public final class Reprofiler {
                   + op.savepointPath());
       case ROLLED_BACK ->
           events.record(
-              ROLLED_BACK,
+              EventTypes.REPROFILE_ROLLED_BACK,
               Severity.WARNING,
               op.jobId(),
               "Re-profiling "
@@ -289,9 +337,11 @@ public final class Reprofiler {
                   + reason);
       default ->
           events.record(
-              FAILED, Severity.ERROR, op.jobId(), "Re-profiling " + op.id() + " failed: " + reason);
+              EventTypes.REPROFILE_FAILED,
+              Severity.ERROR,
+              op.jobId(),
+              "Re-profiling " + op.id() + " failed: " + reason);
     }
-    return ended;
   }
 
   private JobStatus statusOf(String jobId) {

@@ -5,6 +5,7 @@ import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.FlinkGateway;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.flink.TaskManagers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
@@ -48,6 +49,11 @@ public final class MeteredFlinkGateway implements FlinkGateway {
   @Override
   public CompletableFuture<JobProgress> progress(String jobId) {
     return timed("job_progress", () -> delegate.progress(jobId));
+  }
+
+  @Override
+  public CompletableFuture<TaskManagers> taskManagers() {
+    return timed("taskmanagers", delegate::taskManagers);
   }
 
   @Override

@@ -42,6 +42,43 @@ public final class MetricsSetup implements AutoCloseable {
   private final OtlpMeterRegistry otlp;
   private final List<AutoCloseable> binders = new ArrayList<>();
 
+  /**
+   * The registries as the sidecar configures them: identified by namespace, pod (the host name
+   * unless {@code metrics.pod-name} is set) and cluster id.
+   */
+  public static MetricsSetup fromConfig(dev.flinksupervisor.config.SupervisorConfig config) {
+    Map<String, String> identity = new java.util.LinkedHashMap<>();
+    identity.put(
+        "k8s.namespace.name", config.get(dev.flinksupervisor.config.SupervisorOptions.NAMESPACE));
+    identity.put(
+        "k8s.pod.name",
+        config
+            .getOptional(dev.flinksupervisor.config.SupervisorOptions.METRICS_POD_NAME)
+            .orElseGet(MetricsSetup::hostName));
+    identity.put(
+        "flink.cluster.id", config.get(dev.flinksupervisor.config.SupervisorOptions.CLUSTER_ID));
+    return new MetricsSetup(
+        identity,
+        new Otlp(
+            config.get(dev.flinksupervisor.config.SupervisorOptions.OTLP_ENABLED),
+            config.getOptional(dev.flinksupervisor.config.SupervisorOptions.OTLP_URL),
+            config.get(dev.flinksupervisor.config.SupervisorOptions.OTLP_STEP),
+            config
+                .getOptional(dev.flinksupervisor.config.SupervisorOptions.OTLP_HEADERS)
+                .orElse(Map.of()),
+            config
+                .getOptional(dev.flinksupervisor.config.SupervisorOptions.OTLP_RESOURCE_ATTRIBUTES)
+                .orElse(Map.of())));
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "unknown";
+    }
+  }
+
   public MetricsSetup(Map<String, String> identity, Otlp otlpSettings) {
     List<Tag> tags =
         identity.entrySet().stream().map(e -> Tag.of(e.getKey(), e.getValue())).toList();

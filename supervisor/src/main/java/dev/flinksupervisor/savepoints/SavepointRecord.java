@@ -142,6 +142,28 @@ public record SavepointRecord(
         null);
   }
 
+  /** Still TRIGGER_PENDING, not sent: its record could not be stored; tried again after then. */
+  public SavepointRecord waitingToBeRecorded(Instant notBefore) {
+    return new SavepointRecord(
+        id,
+        jobId,
+        triggerId,
+        state,
+        origin,
+        targetDirectory,
+        formatType,
+        drain,
+        requestedAt,
+        triggeredAt,
+        completedAt,
+        path,
+        error,
+        attempts,
+        notBefore,
+        disposed,
+        disposalError);
+  }
+
   public SavepointRecord disposedOf() {
     return new SavepointRecord(
         id,

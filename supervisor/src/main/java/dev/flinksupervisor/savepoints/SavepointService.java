@@ -5,11 +5,16 @@ import dev.flinksupervisor.flink.FlinkSavepoints;
 import dev.flinksupervisor.flink.FlinkSavepoints.Format;
 import dev.flinksupervisor.flink.FlinkSavepoints.Status;
 import dev.flinksupervisor.flink.JobProgress;
+import dev.flinksupervisor.store.RecordUnavailable;
+import dev.flinksupervisor.store.Recorder;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Severity;
 import dev.flinksupervisor.util.Failures;
+import dev.flinksupervisor.util.JobLanes;
+import dev.flinksupervisor.util.Refused;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,31 +26,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes, tracks, retries and retains savepoints. Every savepoint is first written to the record
- * with the trigger id it will carry, then triggered; a trigger sent again carries the same id, so
- * Flink starts it once. A record in flight when the sidecar restarts or the leader moves is found
- * again by its trigger id, or by the job's checkpoint history, and completed or marked ABANDONED
- * with the reason. All changes happen under one lock, on the caller's thread or the tracker's.
+ * Takes, tracks, retries and retains savepoints. Every savepoint is first stored in the record with
+ * the trigger id it will carry, then triggered; a trigger sent again carries the same id, so Flink
+ * starts it once, and a trigger whose record cannot be stored is not sent. A record in flight when
+ * the sidecar restarts or the leader moves is found again by its trigger id, or by the job's
+ * checkpoint history, and completed or marked ABANDONED with the reason.
+ *
+ * <p>Threads: a request only checks, records and hands the work on; every call to Flink runs on the
+ * job's lane of {@link JobLanes} (one action per job at a time, jobs in parallel), and {@link
+ * #tick()} only decides what is due and hands it on, so a stalled call for one job never delays
+ * another job's savepoint.
  */
 public final class SavepointService {
   private static final Logger LOG = LoggerFactory.getLogger(SavepointService.class);
 
-  /** Event types of savepoints; documented in the README. */
-  public static final String REQUESTED = "SAVEPOINT_REQUESTED";
-
-  public static final String COMPLETED = "SAVEPOINT_COMPLETED";
-  public static final String FAILED = "SAVEPOINT_FAILED";
-  public static final String RETRYING = "SAVEPOINT_RETRYING";
-  public static final String ABANDONED = "SAVEPOINT_ABANDONED";
-  public static final String DISPOSED = "SAVEPOINT_DISPOSED";
-  public static final String DISPOSAL_FAILED = "SAVEPOINT_DISPOSAL_FAILED";
-  public static final String JOB_CANCELLED = "JOB_CANCELLED";
+  /** How long a trigger waits when its record could not be stored. */
+  static final Duration UNRECORDED_RETRY = Duration.ofSeconds(5);
 
   private final FlinkSavepoints flink;
   private final SavepointBook book;
@@ -54,15 +59,46 @@ public final class SavepointService {
   private final Clock clock;
   private final SavepointSettings settings;
   private final Supplier<String> ids;
-  private final Runnable persist;
-  private final Map<String, Instant> firstSeen = new HashMap<>();
-  private volatile java.util.function.Consumer<SavepointRecord> onEnded = r -> {};
-
+  private final Recorder recorder;
+  private final JobLanes lanes;
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+  private volatile Consumer<SavepointRecord> onEnded = r -> {};
   private volatile Runnable onTriggered = () -> {};
+
+  /**
+   * @param ids new record ids and trigger ids: 32 hexadecimal digits each
+   * @param recorder stores the record before a trigger is sent
+   * @param lanes where the calls to Flink run, one job at a time
+   */
+  public SavepointService(
+      FlinkSavepoints flink,
+      SavepointBook book,
+      ClusterState cluster,
+      EventLog events,
+      Clock clock,
+      SavepointSettings settings,
+      Supplier<String> ids,
+      Recorder recorder,
+      JobLanes lanes) {
+    this.flink = flink;
+    this.book = book;
+    this.cluster = cluster;
+    this.events = events;
+    this.clock = clock;
+    this.settings = settings;
+    this.ids = ids;
+    this.recorder = recorder;
+    this.lanes = lanes;
+  }
 
   /** Who is told that a trigger was sent (the tracker, to look again soon). */
   public void observeTriggers(Runnable listener) {
     this.onTriggered = listener;
+  }
+
+  /** Who is told of every savepoint that ended: completed, failed or abandoned (metrics). */
+  public void observe(Consumer<SavepointRecord> listener) {
+    this.onEnded = listener;
   }
 
   /**
@@ -70,7 +106,7 @@ public final class SavepointService {
    * savepoint of small state completes, then every 100 ms up to 10 s, then at {@code
    * trackInterval}.
    */
-  public synchronized Duration nextCheckIn(Duration trackInterval) {
+  public Duration nextCheckIn(Duration trackInterval) {
     Instant now = clock.instant();
     Duration next = trackInterval;
     for (SavepointRecord r : book.inFlight()) {
@@ -89,139 +125,144 @@ public final class SavepointService {
     return next;
   }
 
-  /** Who is told of every savepoint that ended: completed, failed or abandoned (metrics). */
-  public void observe(java.util.function.Consumer<SavepointRecord> listener) {
-    this.onEnded = listener;
-  }
-
-  /**
-   * @param ids new record ids and trigger ids: 32 hexadecimal digits each
-   * @param persist writes the record to the ledger now; called before every trigger
-   */
-  public SavepointService(
-      FlinkSavepoints flink,
-      SavepointBook book,
-      ClusterState cluster,
-      EventLog events,
-      Clock clock,
-      SavepointSettings settings,
-      Supplier<String> ids,
-      Runnable persist) {
-    this.flink = flink;
-    this.book = book;
-    this.cluster = cluster;
-    this.events = events;
-    this.clock = clock;
-    this.settings = settings;
-    this.ids = ids;
-    this.persist = persist;
-  }
-
-  /** Why a request cannot be carried out; the API turns it into 404, 409 or 422. */
-  public static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    /** What kind of refusal. */
-    public enum Kind {
-      UNKNOWN_JOB,
-      CONFLICT,
-      NOT_POSSIBLE
-    }
-
-    private final Kind kind;
-
-    Refused(Kind kind, String message) {
-      super(message);
-      this.kind = kind;
-    }
-
-    public Kind kind() {
-      return kind;
-    }
-  }
-
   /** The policy that applies to a job: its own, or the cluster's default. */
   public SavepointPolicy policyOf(String jobId) {
     return book.policy(jobId).orElse(settings.defaultPolicy());
   }
 
+  /** Sets a job's policy and stores it before answering. */
   public void setPolicy(String jobId, SavepointPolicy policy) {
+    Optional<SavepointPolicy> before = book.policy(jobId);
     book.setPolicy(jobId, policy);
-    persist.run();
+    try {
+      recorder.recordNow();
+    } catch (RecordUnavailable e) {
+      before.ifPresentOrElse(p -> book.setPolicy(jobId, p), () -> book.clearPolicy(jobId));
+      throw Refused.unavailable(e);
+    }
   }
 
-  /** Records a savepoint of a running job and sends its trigger. */
-  public synchronized SavepointRecord request(
+  /**
+   * Records a savepoint of a running job and hands its trigger to the job's lane.
+   *
+   * @return the record as stored (TRIGGER_PENDING): poll it for the outcome
+   * @throws Refused when the job is unknown or not RUNNING, a savepoint is in flight, or the record
+   *     could not be stored (then nothing was sent to Flink)
+   */
+  public SavepointRecord request(
       String jobId, String targetDirectory, Format format, SavepointOrigin origin) {
     requireRunning(jobId);
-    SavepointRecord record = newRecord(jobId, targetDirectory, format, origin, false);
-    return advance(record.id());
+    return recordAndStart(newRecord(ids.get(), jobId, targetDirectory, format, origin, false));
   }
 
   /** Stops the job with a savepoint (recorded, tracked like any other). */
-  public synchronized SavepointRecord stopWithSavepoint(
+  public SavepointRecord stopWithSavepoint(
       String jobId, String targetDirectory, boolean drain, Format format) {
-    requireRunning(jobId);
-    SavepointRecord record = newRecord(jobId, targetDirectory, format, SavepointOrigin.STOP, drain);
-    return advance(record.id());
+    return stopWithSavepoint(jobId, targetDirectory, drain, format, ids.get());
   }
 
-  /** Cancels the job without a savepoint; the outcome is an event. */
-  public synchronized void cancel(String jobId) {
+  /**
+   * Stops the job with a savepoint whose record gets {@code recordId}, chosen (and stored) by the
+   * caller beforehand.
+   */
+  public SavepointRecord stopWithSavepoint(
+      String jobId, String targetDirectory, boolean drain, Format format, String recordId) {
     requireRunning(jobId);
+    return recordAndStart(
+        newRecord(recordId, jobId, targetDirectory, format, SavepointOrigin.STOP, drain));
+  }
+
+  /** Hands the cancellation of a running job (without a savepoint) to its lane; an event tells. */
+  public void cancel(String jobId) {
+    requireRunning(jobId);
+    lanes.submit(jobId, () -> cancelNow(jobId));
+  }
+
+  private void cancelNow(String jobId) {
     try {
       flink.cancel(jobId).join();
       events.record(
-          JOB_CANCELLED, Severity.INFO, jobId, "Job cancelled on request, without a savepoint");
+          EventTypes.JOB_CANCELLED,
+          Severity.INFO,
+          jobId,
+          "Job cancelled on request, without a savepoint");
     } catch (CompletionException e) {
-      String reason = Failures.rootCause(e);
-      events.record(JOB_CANCELLED, Severity.ERROR, jobId, "Cancelling the job failed: " + reason);
-      throw new Refused(Refused.Kind.NOT_POSSIBLE, "Flink did not cancel the job: " + reason);
+      events.record(
+          EventTypes.JOB_CANCELLED,
+          Severity.ERROR,
+          jobId,
+          "Cancelling the job failed: " + Failures.rootCause(e));
     }
   }
 
   private SavepointRecord newRecord(
-      String jobId, String targetDirectory, Format format, SavepointOrigin origin, boolean drain) {
-    Optional<SavepointRecord> inFlight = book.inFlight(jobId);
-    if (inFlight.isPresent()) {
-      throw new Refused(
-          Refused.Kind.CONFLICT,
-          "Savepoint "
-              + inFlight.get().id()
-              + " of job "
-              + jobId
-              + " is still "
-              + inFlight.get().state()
-              + "; one savepoint at a time per job.");
-    }
-    Instant now = clock.instant();
-    SavepointRecord record =
-        new SavepointRecord(
-            ids.get(),
-            jobId,
-            ids.get(),
-            SavepointState.TRIGGER_PENDING,
-            origin,
-            targetDirectory != null ? targetDirectory : settings.defaultTargetDirectory(),
-            format != null ? format : settings.defaultFormat(),
-            drain,
-            now,
-            null,
-            null,
-            null,
-            null,
-            0,
-            null,
-            false,
-            null);
-    book.put(record);
-    // The trigger id is on record before Flink hears of it: a restart never sends a second one.
-    persist.run();
-    events.record(
-        REQUESTED,
-        Severity.INFO,
+      String id,
+      String jobId,
+      String targetDirectory,
+      Format format,
+      SavepointOrigin origin,
+      boolean drain) {
+    return new SavepointRecord(
+        id,
         jobId,
-        origin + " savepoint " + record.id() + " requested (trigger " + record.triggerId() + ")");
+        ids.get(),
+        SavepointState.TRIGGER_PENDING,
+        origin,
+        targetDirectory != null ? targetDirectory : settings.defaultTargetDirectory(),
+        format != null ? format : settings.defaultFormat(),
+        drain,
+        clock.instant(),
+        null,
+        null,
+        null,
+        null,
+        0,
+        null,
+        false,
+        null);
+  }
+
+  /**
+   * Stores the record before Flink hears of it: a sidecar that restarts never sends a second
+   * trigger, and one whose record cannot be stored sends none.
+   */
+  private SavepointRecord recordAndStart(SavepointRecord record) {
+    book.putUnlessInFlight(record)
+        .ifPresent(
+            inFlight -> {
+              throw new Refused(
+                  Refused.Kind.CONFLICT,
+                  "Savepoint "
+                      + inFlight.id()
+                      + " of job "
+                      + record.jobId()
+                      + " is still "
+                      + inFlight.state()
+                      + "; one savepoint at a time per job.");
+            });
+    try {
+      recorder.recordNow();
+    } catch (RecordUnavailable e) {
+      String reason = "Its record could not be stored, so no trigger was sent: " + e.getMessage();
+      update(record, r -> r.ended(SavepointState.ABANDONED, reason, clock.instant()));
+      events.record(
+          EventTypes.SAVEPOINT_ABANDONED,
+          Severity.ERROR,
+          record.jobId(),
+          record.origin() + " savepoint " + record.id() + " not taken: " + reason);
+      throw Refused.unavailable(e);
+    }
+    events.record(
+        EventTypes.SAVEPOINT_REQUESTED,
+        Severity.INFO,
+        record.jobId(),
+        record.origin()
+            + " savepoint "
+            + record.id()
+            + " requested (trigger "
+            + record.triggerId()
+            + ")");
+    lanes.submit(record.jobId(), () -> advance(record.id()));
     return record;
   }
 
@@ -238,14 +279,14 @@ public final class SavepointService {
   }
 
   /**
-   * One pass of the tracker: advances every savepoint in flight, then retention, then schedules.
+   * One pass of the tracker: hands every savepoint in flight, the disposals retention asks for and
+   * the scheduled savepoints that are due to their jobs' lanes. It calls nothing remote itself.
    */
-  public synchronized void tick() {
+  public void tick() {
+    Instant now = clock.instant();
     for (SavepointRecord record : book.inFlight()) {
-      try {
-        advance(record.id());
-      } catch (RuntimeException e) {
-        LOG.error("Advancing savepoint {} failed unexpectedly", record.id(), e);
+      if (record.state() == SavepointState.IN_PROGRESS || due(record, now)) {
+        lanes.offer(record.jobId(), () -> advance(record.id()));
       }
     }
     Map<String, List<SavepointRecord>> byJob = new HashMap<>();
@@ -253,26 +294,54 @@ public final class SavepointService {
       byJob.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r);
     }
     for (String jobId : byJob.keySet()) {
-      applyRetention(jobId);
+      List<Disposal> disposals = retentionOf(jobId, now);
+      if (!disposals.isEmpty()) {
+        lanes.offer(jobId, () -> disposals.forEach(d -> disposeNow(d.record(), d.why())));
+      }
     }
-    startScheduled();
+    startScheduled(now);
   }
 
-  /** Moves one record forward as far as it can go now. */
-  synchronized SavepointRecord advance(String id) {
-    SavepointRecord record = book.get(id).orElseThrow();
+  private static boolean due(SavepointRecord record, Instant now) {
+    return record.state() == SavepointState.TRIGGER_PENDING
+        && (record.nextAttemptAt() == null || !record.nextAttemptAt().isAfter(now));
+  }
+
+  /** Moves one record forward as far as it can go now; runs on the job's lane. */
+  void advance(String id) {
+    SavepointRecord record = book.get(id).orElse(null);
+    if (record == null) {
+      return;
+    }
     Instant now = clock.instant();
-    if (record.state() == SavepointState.TRIGGER_PENDING
-        && (record.nextAttemptAt() == null || !record.nextAttemptAt().isAfter(now))) {
+    if (due(record, now)) {
       record = sendTrigger(record, now);
     }
     if (record.state() == SavepointState.IN_PROGRESS) {
-      record = poll(record);
+      poll(record);
     }
-    return record;
   }
 
   private SavepointRecord sendTrigger(SavepointRecord record, Instant now) {
+    if (!book.storedWithTrigger(record.id(), record.triggerId())) {
+      try {
+        recorder.recordNow();
+      } catch (RecordUnavailable e) {
+        Instant retryAt = now.plus(UNRECORDED_RETRY);
+        events.record(
+            EventTypes.SAVEPOINT_RETRYING,
+            Severity.WARNING,
+            record.jobId(),
+            "Savepoint "
+                + record.id()
+                + " waits: its trigger "
+                + record.triggerId()
+                + " is not sent until its record is stored ("
+                + e.getMessage()
+                + ")");
+        return update(record, r -> r.waitingToBeRecorded(retryAt));
+      }
+    }
     CompletableFuture<Void> sent =
         record.origin() == SavepointOrigin.STOP
             ? flink.stopWithSavepoint(
@@ -286,7 +355,6 @@ public final class SavepointService {
     try {
       sent.join();
       SavepointRecord triggered = update(record, r -> r.triggered(clock.instant()));
-      persist.run();
       onTriggered.run();
       return triggered;
     } catch (CompletionException e) {
@@ -294,7 +362,7 @@ public final class SavepointService {
       if (record.attempts() + 1 < settings.maxAttempts()) {
         Instant retryAt = now.plus(settings.retryBackoff().delayAfter(record.attempts()));
         events.record(
-            RETRYING,
+            EventTypes.SAVEPOINT_RETRYING,
             Severity.WARNING,
             record.jobId(),
             "Triggering savepoint "
@@ -357,7 +425,7 @@ public final class SavepointService {
         update(record, r -> r.ended(SavepointState.ABANDONED, reason, clock.instant()));
     onEnded.accept(ended);
     events.record(
-        ABANDONED,
+        EventTypes.SAVEPOINT_ABANDONED,
         Severity.WARNING,
         record.jobId(),
         "Savepoint " + record.id() + " abandoned: " + reason);
@@ -368,7 +436,7 @@ public final class SavepointService {
     SavepointRecord done = update(record, r -> r.completed(path, clock.instant()));
     onEnded.accept(done);
     events.record(
-        COMPLETED,
+        EventTypes.SAVEPOINT_COMPLETED,
         Severity.INFO,
         record.jobId(),
         record.origin() + " savepoint " + record.id() + " completed at " + path + note);
@@ -380,10 +448,11 @@ public final class SavepointService {
       Instant retryAt =
           clock.instant().plus(settings.retryBackoff().delayAfter(record.attempts() - 1));
       events.record(
-          RETRYING,
+          EventTypes.SAVEPOINT_RETRYING,
           Severity.WARNING,
           record.jobId(),
           "Savepoint " + record.id() + " failed (" + reason + "); retrying at " + retryAt);
+      // The new trigger id is stored before it is sent: see sendTrigger.
       return update(record, r -> r.retry(ids.get(), reason, retryAt));
     }
     return fail(record, reason);
@@ -394,7 +463,7 @@ public final class SavepointService {
         update(record, r -> r.ended(SavepointState.FAILED, reason, clock.instant()));
     onEnded.accept(failed);
     events.record(
-        FAILED,
+        EventTypes.SAVEPOINT_FAILED,
         Severity.ERROR,
         record.jobId(),
         "Savepoint "
@@ -406,34 +475,41 @@ public final class SavepointService {
     return failed;
   }
 
+  private record Disposal(SavepointRecord record, String why) {}
+
   /**
-   * Disposes of completed savepoints beyond the job's retention (count and age), never the newest
-   * completed one. What cannot be disposed of is recorded and tried again at the next pass.
+   * The completed savepoints beyond the job's retention (count and age), never the newest completed
+   * one. What cannot be disposed of is recorded and tried again at the next pass.
    */
-  private void applyRetention(String jobId) {
+  private List<Disposal> retentionOf(String jobId, Instant now) {
     SavepointPolicy policy = policyOf(jobId);
-    Instant now = clock.instant();
     List<SavepointRecord> completed =
         book.ofJob(jobId).stream()
             .filter(r -> r.state() == SavepointState.COMPLETED && !r.disposed())
             .sorted(Comparator.comparing(SavepointRecord::completedAt).reversed())
             .toList();
+    List<Disposal> out = new ArrayList<>();
     for (int i = 1; i < completed.size(); i++) {
       SavepointRecord r = completed.get(i);
       boolean tooMany = i >= policy.retainCount();
       boolean tooOld = r.completedAt().plus(policy.retainAge()).isBefore(now);
       if (tooMany || tooOld) {
-        disposeRecord(
-            r,
-            tooMany
-                ? "beyond the newest " + policy.retainCount()
-                : "older than " + policy.retainAge());
+        out.add(
+            new Disposal(
+                r,
+                tooMany
+                    ? "beyond the newest " + policy.retainCount()
+                    : "older than " + policy.retainAge()));
       }
     }
+    return out;
   }
 
-  /** Disposes of one completed savepoint through Flink, on request. */
-  public synchronized SavepointRecord dispose(String jobId, String id) {
+  /**
+   * Disposes of one completed savepoint through Flink, on request: checked now, done on the job's
+   * lane; its record shows {@code disposed} once it is.
+   */
+  public SavepointRecord dispose(String jobId, String id) {
     SavepointRecord record =
         book.get(id)
             .filter(r -> r.jobId().equals(jobId))
@@ -454,32 +530,35 @@ public final class SavepointService {
     if (record.disposed()) {
       throw new Refused(Refused.Kind.CONFLICT, "Savepoint " + id + " is disposed of already.");
     }
-    return disposeRecord(record, "on request");
+    lanes.submit(jobId, () -> book.get(id).ifPresent(r -> disposeNow(r, "on request")));
+    return record;
   }
 
-  private SavepointRecord disposeRecord(SavepointRecord record, String why) {
+  private void disposeNow(SavepointRecord record, String why) {
+    if (record.disposed() || record.state() != SavepointState.COMPLETED) {
+      return;
+    }
     try {
       flink.dispose(record.path()).join();
       events.record(
-          DISPOSED,
+          EventTypes.SAVEPOINT_DISPOSED,
           Severity.INFO,
           record.jobId(),
           "Savepoint " + record.id() + " at " + record.path() + " disposed of (" + why + ")");
-      return update(record, SavepointRecord::disposedOf);
+      update(record, SavepointRecord::disposedOf);
     } catch (CompletionException e) {
       String reason = Failures.rootCause(e);
       events.record(
-          DISPOSAL_FAILED,
+          EventTypes.SAVEPOINT_DISPOSAL_FAILED,
           Severity.WARNING,
           record.jobId(),
           "Disposing of savepoint " + record.id() + " failed; will retry: " + reason);
-      return update(record, r -> r.disposalFailed(reason));
+      update(record, r -> r.disposalFailed(reason));
     }
   }
 
   /** Starts the scheduled savepoints that are due, one per job at most. */
-  private void startScheduled() {
-    Instant now = clock.instant();
+  private void startScheduled(Instant now) {
     for (JobView job : cluster.snapshot().jobs().values()) {
       String jobId = job.id();
       if (job.summary().status() != JobStatus.RUNNING) {
@@ -491,7 +570,7 @@ public final class SavepointService {
       if (policy.interval() == null && policy.cron() == null) {
         continue;
       }
-      if (book.inFlight(jobId).isPresent()) {
+      if (book.inFlight(jobId).isPresent() || lanes.busy(jobId)) {
         continue;
       }
       Instant previous =
@@ -501,46 +580,54 @@ public final class SavepointService {
               .findFirst()
               .orElse(seen);
       if (policy.scheduledDue(previous, now)) {
-        SavepointRecord record = newRecord(jobId, null, null, SavepointOrigin.SCHEDULED, false);
-        advance(record.id());
+        SavepointRecord record =
+            newRecord(ids.get(), jobId, null, null, SavepointOrigin.SCHEDULED, false);
+        if (book.putUnlessInFlight(record).isEmpty()) {
+          events.record(
+              EventTypes.SAVEPOINT_REQUESTED,
+              Severity.INFO,
+              jobId,
+              "SCHEDULED savepoint "
+                  + record.id()
+                  + " requested (trigger "
+                  + record.triggerId()
+                  + ")");
+          lanes.offer(jobId, () -> advance(record.id()));
+        }
       }
     }
   }
 
   /**
    * Before the pod stops: takes a savepoint of every running job whose policy asks for one, and
-   * tracks them until they end or {@code grace} is over. Returns the records it took.
+   * waits until they end or {@code grace} is over, calling {@code pause} between looks. Returns the
+   * records it took.
    */
   public List<SavepointRecord> takeShutdownSavepoints(Duration grace, Runnable pause) {
     Instant deadline = clock.instant().plus(grace);
     List<String> taken = new ArrayList<>();
-    synchronized (this) {
-      for (JobView job : cluster.snapshot().jobs().values()) {
-        if (job.summary().status() == JobStatus.RUNNING && policyOf(job.id()).onShutdown()) {
-          try {
-            taken.add(request(job.id(), null, null, SavepointOrigin.SHUTDOWN).id());
-          } catch (Refused e) {
-            LOG.warn("No shutdown savepoint of job {}: {}", job.id(), e.getMessage());
-          }
+    for (JobView job : cluster.snapshot().jobs().values()) {
+      if (job.summary().status() == JobStatus.RUNNING && policyOf(job.id()).onShutdown()) {
+        try {
+          taken.add(request(job.id(), null, null, SavepointOrigin.SHUTDOWN).id());
+        } catch (Refused e) {
+          LOG.warn("No shutdown savepoint of job {}: {}", job.id(), e.getMessage());
         }
       }
     }
-    while (clock.instant().isBefore(deadline)
-        && taken.stream().anyMatch(id -> book.get(id).orElseThrow().state().inFlight())) {
+    while (clock.instant().isBefore(deadline) && anyInFlight(taken)) {
       pause.run();
-      synchronized (this) {
-        for (String id : taken) {
-          if (book.get(id).orElseThrow().state().inFlight()) {
-            advance(id);
-          }
-        }
+      for (String id : taken) {
+        book.get(id)
+            .filter(r -> r.state().inFlight())
+            .ifPresent(r -> lanes.offer(r.jobId(), () -> advance(r.id())));
       }
     }
     List<SavepointRecord> outcome = taken.stream().map(id -> book.get(id).orElseThrow()).toList();
     for (SavepointRecord r : outcome) {
       if (r.state().inFlight()) {
         events.record(
-            RETRYING,
+            EventTypes.SAVEPOINT_RETRYING,
             Severity.WARNING,
             r.jobId(),
             "Shutdown savepoint "
@@ -551,8 +638,11 @@ public final class SavepointService {
                 + r.triggerId());
       }
     }
-    persist.run();
     return outcome;
+  }
+
+  private boolean anyInFlight(List<String> ids) {
+    return ids.stream().anyMatch(id -> book.get(id).map(r -> r.state().inFlight()).orElse(false));
   }
 
   public List<SavepointRecord> ofJob(String jobId) {
@@ -563,8 +653,7 @@ public final class SavepointService {
     return book.get(id).filter(r -> r.jobId().equals(jobId));
   }
 
-  private SavepointRecord update(
-      SavepointRecord record, java.util.function.UnaryOperator<SavepointRecord> change) {
-    return book.update(record.id(), change).orElseThrow();
+  private SavepointRecord update(SavepointRecord record, UnaryOperator<SavepointRecord> change) {
+    return book.update(record.id(), change).orElse(record);
   }
 }

@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.net.HttpURLConnection;
 import java.util.Map;
 
 /**
  * The {@link Ledger} in the sidecar's own ConfigMap, {@code <cluster-id>-supervisor}: one data key
- * per section. Kubernetes refuses objects over 1 MiB, so writes are kept below {@link
+ * per section. A write is a create when the record was never written, otherwise a PUT carrying the
+ * {@code resourceVersion} last read, which the API server refuses with 409 when the ConfigMap
+ * changed since. Kubernetes refuses objects over 1 MiB, so writes are kept below {@link
  * #DEFAULT_CAPACITY_BYTES} and larger ones are refused before they are sent.
  */
 public final class ConfigMapLedger implements Ledger {
@@ -36,43 +38,64 @@ public final class ConfigMapLedger implements Ledger {
   }
 
   @Override
-  public Map<String, String> read() throws LedgerException {
+  public Stored read() throws LedgerException {
     try {
       ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
-      return map == null || map.getData() == null ? Map.of() : Map.copyOf(map.getData());
+      if (map == null) {
+        return Stored.EMPTY;
+      }
+      return new Stored(
+          map.getData() == null ? Map.of() : map.getData(), map.getMetadata().getResourceVersion());
     } catch (KubernetesClientException e) {
-      throw new LedgerException(
-          "Cannot read ConfigMap " + namespace + "/" + name + ": " + e.getMessage(), e);
+      throw new LedgerException("Cannot read " + describe() + ": " + reason(e), e);
     }
   }
 
   @Override
-  public void write(Map<String, String> sections) throws LedgerException {
-    Ledgers.checkSize(sections, capacityBytes, "ConfigMap " + namespace + "/" + name);
+  public String write(Map<String, String> sections, String expectedVersion) throws LedgerException {
+    Ledgers.checkSize(sections, capacityBytes, describe());
     ConfigMap map =
         new ConfigMapBuilder()
             .withNewMetadata()
             .withName(name)
             .withNamespace(namespace)
+            .withResourceVersion(expectedVersion)
             .addToLabels("app", clusterId)
             .addToLabels("app.kubernetes.io/managed-by", "flink-supervisor")
             .endMetadata()
             .withData(sections)
             .build();
     try {
-      client
-          .configMaps()
-          .inNamespace(namespace)
-          .resource(map)
-          .createOr(NonDeletingOperation::update);
+      ConfigMap written =
+          expectedVersion == null
+              ? client.configMaps().inNamespace(namespace).resource(map).create()
+              : client.configMaps().inNamespace(namespace).resource(map).update();
+      return written.getMetadata().getResourceVersion();
     } catch (KubernetesClientException e) {
-      throw new LedgerException(
-          "Cannot write ConfigMap " + namespace + "/" + name + ": " + e.getMessage(), e);
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        throw new LedgerConflict(
+            describe()
+                + " changed since version "
+                + (expectedVersion == null ? "(none)" : expectedVersion)
+                + " was read: "
+                + reason(e),
+            e);
+      }
+      throw new LedgerException("Cannot write " + describe() + ": " + reason(e), e);
     }
+  }
+
+  private static String reason(KubernetesClientException e) {
+    return e.getCode() > 0 ? "HTTP " + e.getCode() + " " + e.getMessage() : e.getMessage();
   }
 
   @Override
   public int capacityBytes() {
     return capacityBytes;
+  }
+
+  @Override
+  public String describe() {
+    return "ConfigMap " + namespace + "/" + name;
   }
 }

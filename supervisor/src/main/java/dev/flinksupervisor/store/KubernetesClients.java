@@ -9,11 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Builds the sidecar's own fabric8 client: from a kubeconfig file, or in-cluster. */
+/**
+ * Builds the sidecar's own fabric8 client: from a kubeconfig file, or in-cluster, with every call
+ * bounded by the request timeout and no retries of its own (the record keeper retries on its
+ * schedule).
+ */
 public final class KubernetesClients {
   private KubernetesClients() {}
 
-  public static KubernetesClient create(Optional<String> kubeconfig, String namespace) {
+  public static KubernetesClient create(
+      Optional<String> kubeconfig, String namespace, java.time.Duration requestTimeout) {
     Config config;
     if (kubeconfig.isPresent()) {
       try {
@@ -25,6 +30,10 @@ public final class KubernetesClients {
       config = Config.autoConfigure(null);
     }
     config.setNamespace(namespace);
+    int millis = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
+    config.setConnectionTimeout(millis);
+    config.setRequestTimeout(millis);
+    config.setRequestRetryBackoffLimit(0);
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 }

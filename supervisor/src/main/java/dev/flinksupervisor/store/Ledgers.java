@@ -11,10 +11,14 @@ public final class Ledgers {
   public static int sizeOf(Map<String, String> sections) {
     int size = 0;
     for (Map.Entry<String, String> e : sections.entrySet()) {
-      size += e.getKey().getBytes(StandardCharsets.UTF_8).length;
-      size += e.getValue().getBytes(StandardCharsets.UTF_8).length;
+      size += utf8Length(e.getKey());
+      size += utf8Length(e.getValue());
     }
     return size;
+  }
+
+  public static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   static void checkSize(Map<String, String> sections, int capacity, String where)

@@ -2,6 +2,7 @@ package dev.flinksupervisor.supervision;
 
 import dev.flinksupervisor.flink.ClusterOverview;
 import dev.flinksupervisor.flink.Leader;
+import dev.flinksupervisor.flink.TaskManagers;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -9,41 +10,54 @@ import java.util.Optional;
 /**
  * Everything the sidecar last learnt of the cluster, as one immutable value.
  *
+ * @param taskManagers the scheduler, the TaskManagers' resources and the slots each job holds, as
+ *     last read (with the overview)
  * @param lastSuccess when the jobs were last read successfully; {@code null} before the first
  * @param lastFailure why the last poll failed, empty when it succeeded
  */
 public record ClusterSnapshot(
     Leadership leadership,
     Optional<ClusterOverview> overview,
+    Optional<TaskManagers> taskManagers,
     Map<String, JobView> jobs,
     Instant lastSuccess,
     Optional<String> lastFailure) {
 
   public static final ClusterSnapshot EMPTY =
-      new ClusterSnapshot(Leadership.UNKNOWN, Optional.empty(), Map.of(), null, Optional.empty());
+      new ClusterSnapshot(
+          Leadership.UNKNOWN, Optional.empty(), Optional.empty(), Map.of(), null, Optional.empty());
 
   public Optional<Leader> leader() {
     return leadership.leader();
   }
 
   public ClusterSnapshot withLeadership(Leadership next) {
-    return new ClusterSnapshot(next, overview, jobs, lastSuccess, lastFailure);
+    return new ClusterSnapshot(next, overview, taskManagers, jobs, lastSuccess, lastFailure);
   }
 
   public ClusterSnapshot withOverview(ClusterOverview next) {
-    return new ClusterSnapshot(leadership, Optional.of(next), jobs, lastSuccess, lastFailure);
+    return new ClusterSnapshot(
+        leadership, Optional.of(next), taskManagers, jobs, lastSuccess, lastFailure);
+  }
+
+  public ClusterSnapshot withTaskManagers(TaskManagers next) {
+    return new ClusterSnapshot(
+        leadership, overview, Optional.of(next), jobs, lastSuccess, lastFailure);
   }
 
   public ClusterSnapshot withJobs(Map<String, JobView> next, Instant at) {
-    return new ClusterSnapshot(leadership, overview, Map.copyOf(next), at, Optional.empty());
+    return new ClusterSnapshot(
+        leadership, overview, taskManagers, Map.copyOf(next), at, Optional.empty());
   }
 
   /** Replaces the jobs without claiming the JobManager answered. */
   public ClusterSnapshot withJobsKeepingFreshness(Map<String, JobView> next) {
-    return new ClusterSnapshot(leadership, overview, Map.copyOf(next), lastSuccess, lastFailure);
+    return new ClusterSnapshot(
+        leadership, overview, taskManagers, Map.copyOf(next), lastSuccess, lastFailure);
   }
 
   public ClusterSnapshot withFailure(String reason) {
-    return new ClusterSnapshot(leadership, overview, jobs, lastSuccess, Optional.of(reason));
+    return new ClusterSnapshot(
+        leadership, overview, taskManagers, jobs, lastSuccess, Optional.of(reason));
   }
 }

@@ -27,6 +27,11 @@ public record Event(
         && message.equals(otherMessage);
   }
 
+  /** The same event under another id (two sidecars numbered different events alike). */
+  public Event withId(long otherId) {
+    return new Event(otherId, time, lastTime, type, severity, jobId, message, count);
+  }
+
   public Event repeatedAt(Instant at) {
     return new Event(id, time, at, type, severity, jobId, message, count + 1);
   }

@@ -10,17 +10,24 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.Set;
 
 /**
  * The bounded history of events, oldest dropped first. An event that repeats one of the last few
  * events of the same job (or of the cluster) is folded into it: its count grows, its last time
  * moves, and it becomes the newest. A restart loop thus shows as a few events with large counts
  * instead of pushing everything else out.
+ *
+ * <p>Readers of the live stream each get a {@link EventSubscription} with a bounded queue, filled
+ * under the log's lock so that the backlog and the live events arrive in order with no duplicates;
+ * recording never waits for a reader, and a reader that falls behind is dropped.
  */
 public final class EventLog implements LedgerSection {
   /** How many of a subject's newest events a repeat is looked for in. */
@@ -29,9 +36,10 @@ public final class EventLog implements LedgerSection {
   private final Clock clock;
   private final int capacity;
   private final Deque<Event> events = new ArrayDeque<>();
-  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+  private final List<EventSubscription> subscriptions = new ArrayList<>();
   private long nextId = 1;
   private long version;
+  private long storedVersion;
 
   public EventLog(Clock clock, int capacity) {
     if (capacity < 1) {
@@ -43,7 +51,6 @@ public final class EventLog implements LedgerSection {
 
   public Event record(String type, Severity severity, String jobId, String message) {
     Instant now = clock.instant();
-    Event recorded;
     synchronized (this) {
       Event folded = null;
       int seen = 0;
@@ -59,6 +66,7 @@ public final class EventLog implements LedgerSection {
           break;
         }
       }
+      Event recorded;
       if (folded != null) {
         events.remove(folded);
         recorded = folded.repeatedAt(now);
@@ -70,16 +78,9 @@ public final class EventLog implements LedgerSection {
         events.removeLast();
       }
       version++;
+      subscriptions.removeIf(s -> !s.offer(recorded));
+      return recorded;
     }
-    for (Consumer<Event> listener : listeners) {
-      try {
-        listener.accept(recorded);
-      } catch (RuntimeException e) {
-        // A listener (an event stream client that went away) never stops the recording.
-        listeners.remove(listener);
-      }
-    }
-    return recorded;
   }
 
   /** Events newest first, optionally of one job and since a time (by their last occurrence). */
@@ -97,19 +98,61 @@ public final class EventLog implements LedgerSection {
     return out;
   }
 
+  /**
+   * Subscribes to the live events of one job (or all, with a null {@code jobId}), after the backlog
+   * of those since {@code since} (none when null).
+   *
+   * @param queueCapacity events the reader may fall behind by before it is dropped
+   * @param maxSubscriptions refused with {@link TooManySubscriptions} when this many are open
+   */
+  public synchronized EventSubscription subscribe(
+      String jobId, Instant since, int queueCapacity, int maxSubscriptions) {
+    subscriptions.removeIf(EventSubscription::closed);
+    if (subscriptions.size() >= maxSubscriptions) {
+      throw new TooManySubscriptions(
+          maxSubscriptions + " event streams are open already, the most this sidecar serves.");
+    }
+    List<Event> backlog = since == null ? List.of() : query(jobId, since);
+    List<Event> oldestFirst = new ArrayList<>(backlog);
+    Collections.reverse(oldestFirst);
+    EventSubscription subscription =
+        new EventSubscription(jobId, oldestFirst, queueCapacity, this::unsubscribe);
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  synchronized void unsubscribe(EventSubscription subscription) {
+    subscriptions.remove(subscription);
+  }
+
+  /** Open subscriptions, for metrics and tests. */
+  public synchronized int subscriptions() {
+    subscriptions.removeIf(EventSubscription::closed);
+    return subscriptions.size();
+  }
+
+  /** Too many event streams are open. */
+  public static final class TooManySubscriptions extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooManySubscriptions(String message) {
+      super(message);
+    }
+  }
+
   @Override
   public String key() {
     return "events.json";
   }
 
   @Override
-  public synchronized long version() {
-    return version;
+  public synchronized boolean dirty() {
+    return version != storedVersion;
   }
 
   /** The newest events that fit in {@code maxBytes}, oldest first, as a JSON array. */
   @Override
-  public synchronized String export(int maxBytes) {
+  public synchronized Export export(int maxBytes) {
     List<String> kept = new ArrayList<>();
     int size = 2;
     for (Event e : events) {
@@ -127,28 +170,71 @@ public final class EventLog implements LedgerSection {
       size += added;
     }
     Collections.reverse(kept);
-    return "[" + String.join(",", kept) + "]";
+    long exported = version;
+    return new Export(
+        "[" + String.join(",", kept) + "]",
+        () -> {
+          synchronized (this) {
+            storedVersion = exported;
+          }
+        });
   }
 
+  /**
+   * Takes in the stored events: one this log has too (same first time, type, job and message) is
+   * kept once, with the higher count and the stored id; others are added, under a new id when
+   * theirs is taken by another event. The newest {@code capacity} are kept.
+   */
   @Override
-  public synchronized void restore(String json) throws Exception {
-    List<Event> restored = Json.mapper().readValue(json, new TypeReference<List<Event>>() {});
+  public synchronized void merge(String stored) throws Exception {
+    List<Event> theirs =
+        stored == null
+            ? List.of()
+            : Json.mapper().readValue(stored, new TypeReference<List<Event>>() {});
+    Map<Identity, Event> byIdentity = new HashMap<>();
+    for (Event e : events) {
+      byIdentity.put(Identity.of(e), e);
+    }
+    Set<Long> theirIds = new HashSet<>();
+    for (Event t : theirs) {
+      theirIds.add(t.id());
+      nextId = Math.max(nextId, t.id() + 1);
+      Event o = byIdentity.get(Identity.of(t));
+      Event kept = o == null || t.count() >= o.count() ? t : o.withId(t.id());
+      byIdentity.put(Identity.of(t), kept);
+    }
+    Set<Long> used = new HashSet<>();
+    List<Event> merged = new ArrayList<>();
+    List<Event> ordered = new ArrayList<>(byIdentity.values());
+    ordered.sort(Comparator.comparing(Event::id));
+    for (Event e : ordered) {
+      if (!theirIds.contains(e.id()) && !used.add(e.id())) {
+        e = e.withId(nextId++);
+        used.add(e.id());
+      } else {
+        used.add(e.id());
+      }
+      merged.add(e);
+    }
+    merged.sort(Comparator.comparing(Event::lastTime).thenComparing(Event::id).reversed());
     events.clear();
-    for (Event e : restored) {
-      events.addFirst(e);
+    for (Event e : merged) {
+      if (events.size() == capacity) {
+        break;
+      }
+      events.addLast(e);
       nextId = Math.max(nextId, e.id() + 1);
     }
-    while (events.size() > capacity) {
-      events.removeLast();
+    version++;
+    if (new HashSet<>(events).equals(new HashSet<>(theirs))) {
+      storedVersion = version;
     }
   }
 
-  /** Called with every recorded event, new or folded, after it is stored. */
-  public void subscribe(Consumer<Event> listener) {
-    listeners.add(listener);
-  }
-
-  public void unsubscribe(Consumer<Event> listener) {
-    listeners.remove(listener);
+  /** What makes two copies of an event the same event, whatever their ids and counts. */
+  private record Identity(Instant time, String type, String jobId, String message) {
+    static Identity of(Event e) {
+      return new Identity(e.time(), e.type(), e.jobId(), e.message());
+    }
   }
 }

@@ -2,15 +2,27 @@ package dev.flinksupervisor.supervision;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.flinksupervisor.store.MapSection;
-import java.util.Map;
+import java.util.LinkedHashMap;
 
 /** Health thresholds per job, over the cluster's default; kept in the ledger. */
 public final class HealthPolicies extends MapSection<HealthThresholds> {
   private final HealthThresholds defaults;
 
   public HealthPolicies(HealthThresholds defaults) {
-    super("health.json", new TypeReference<Map<String, HealthThresholds>>() {});
+    super("health.json", new TypeReference<LinkedHashMap<String, HealthThresholds>>() {});
     this.defaults = defaults;
+  }
+
+  /** With the cluster's default thresholds from the {@code health.*} options. */
+  public static HealthPolicies fromConfig(dev.flinksupervisor.config.SupervisorConfig config) {
+    return new HealthPolicies(
+        new HealthThresholds(
+            config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_RESTART_LIMIT),
+            config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_RESTART_WINDOW),
+            config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_CHECKPOINT_WINDOW),
+            config.get(
+                dev.flinksupervisor.config.SupervisorOptions.HEALTH_CHECKPOINT_FAILURE_LIMIT),
+            config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_STUCK_AFTER)));
   }
 
   /** The thresholds of a job: its own, or the default. */
@@ -20,5 +32,20 @@ public final class HealthPolicies extends MapSection<HealthThresholds> {
 
   public void set(String jobId, HealthThresholds thresholds) {
     store(jobId, thresholds);
+  }
+
+  /** Whether the job has thresholds of its own. */
+  public boolean has(String jobId) {
+    return find(jobId).isPresent();
+  }
+
+  /** Drops the thresholds of a job that is gone for good. */
+  public void forget(String jobId) {
+    delete(jobId);
+  }
+
+  /** The jobs that have thresholds of their own. */
+  public java.util.Set<String> jobIds() {
+    return ids();
   }
 }

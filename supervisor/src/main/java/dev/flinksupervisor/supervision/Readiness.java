@@ -9,7 +9,17 @@ import java.time.Instant;
  */
 public record Readiness(boolean ready, String reason) {
 
-  public static Readiness of(ClusterSnapshot snapshot, Instant now, Duration staleAfter) {
+  /**
+   * @param recordProblem why the sidecar's record cannot be kept (never read, over budget), if so
+   */
+  public static Readiness of(
+      ClusterSnapshot snapshot,
+      Instant now,
+      Duration staleAfter,
+      java.util.Optional<String> recordProblem) {
+    if (recordProblem.isPresent()) {
+      return new Readiness(false, recordProblem.get());
+    }
     if (snapshot.leader().isEmpty()) {
       return new Readiness(false, "No leading JobManager is known yet");
     }

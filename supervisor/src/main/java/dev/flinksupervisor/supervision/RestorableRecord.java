@@ -3,8 +3,10 @@ package dev.flinksupervisor.supervision;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.store.EntityMap;
 import dev.flinksupervisor.store.LedgerSection;
 import dev.flinksupervisor.util.Json;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,10 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The newest restorable state of every job, kept in the sidecar's record: after a restart, and
- * while no JobManager answers, the sidecar still knows where each job can be restored from.
+ * while no JobManager answers, the sidecar still knows where each job can be restored from. Merged
+ * job by job with what another sidecar stored, the newer checkpoint winning; bounded by a cap and
+ * by the retention of jobs that are gone.
  */
 public final class RestorableRecord implements LedgerSection {
   /** Entries kept at most; the least recently changed go first. */
@@ -30,8 +35,13 @@ public final class RestorableRecord implements LedgerSection {
       JobView.Source source,
       Instant observedAt) {}
 
-  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private final EntityMap<Entry> entries = new EntityMap<>(RestorableRecord::newer);
   private long version;
+  private long storedVersion;
+
+  private static Entry newer(Entry ours, Entry theirs) {
+    return theirs.checkpoint().completedAt() > ours.checkpoint().completedAt() ? theirs : ours;
+  }
 
   /** Records the jobs' newest restorable states; only changes count as changes. */
   public synchronized void update(Iterable<JobView> jobs, Instant at) {
@@ -60,7 +70,22 @@ public final class RestorableRecord implements LedgerSection {
       version++;
     }
     while (entries.size() > CAPACITY) {
-      entries.remove(entries.keySet().iterator().next());
+      entries.remove(entries.view().keySet().iterator().next());
+      version++;
+    }
+  }
+
+  /**
+   * Drops the entries of jobs not in {@code live} whose state was last seen more than {@code
+   * retention} before {@code now}.
+   */
+  public synchronized void expire(Set<String> live, Duration retention, Instant now) {
+    for (Entry e : entries.copyOfValues()) {
+      if (!live.contains(e.jobId())
+          && e.observedAt().plus(retention).isBefore(now)
+          && entries.remove(e.jobId())) {
+        version++;
+      }
     }
   }
 
@@ -70,7 +95,7 @@ public final class RestorableRecord implements LedgerSection {
 
   /** Newest change first. */
   public synchronized List<Entry> all() {
-    List<Entry> out = new ArrayList<>(entries.values());
+    List<Entry> out = entries.copyOfValues();
     out.sort(Comparator.comparing(Entry::observedAt).reversed());
     return out;
   }
@@ -81,26 +106,41 @@ public final class RestorableRecord implements LedgerSection {
   }
 
   @Override
-  public synchronized long version() {
-    return version;
+  public synchronized boolean dirty() {
+    return version != storedVersion;
   }
 
   @Override
-  public synchronized String export(int maxBytes) {
+  public synchronized Export export(int maxBytes) {
+    String json;
     try {
-      return Json.mapper().writeValueAsString(new ArrayList<>(entries.values()));
+      json = Json.mapper().writeValueAsString(new ArrayList<>(entries.values()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Restorable states cannot be written as JSON", e);
     }
+    Map<String, Entry> exported = entries.snapshot();
+    long exportedVersion = version;
+    return new Export(
+        json,
+        () -> {
+          synchronized (this) {
+            entries.stored(exported);
+            storedVersion = exportedVersion;
+          }
+        });
   }
 
   @Override
-  public synchronized void restore(String json) throws Exception {
-    List<Entry> restored = Json.mapper().readValue(json, new TypeReference<List<Entry>>() {});
-    entries.clear();
-    for (Entry e : restored) {
-      entries.put(e.jobId(), e);
+  public synchronized void merge(String stored) throws Exception {
+    Map<String, Entry> theirs = new LinkedHashMap<>();
+    if (stored != null) {
+      List<Entry> parsed = Json.mapper().readValue(stored, new TypeReference<List<Entry>>() {});
+      parsed.forEach(e -> theirs.put(e.jobId(), e));
     }
+    boolean same = entries.merge(theirs);
     version++;
+    if (same) {
+      storedVersion = version;
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.flinksupervisor.flink.FlinkGateway;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.RetainedCheckpoints;
+import dev.flinksupervisor.flink.TaskManagers;
 import dev.flinksupervisor.util.Failures;
 import java.time.Clock;
 import java.time.Duration;
@@ -365,13 +366,25 @@ public final class SupervisionLoop implements AutoCloseable {
     };
   }
 
+  /**
+   * Refreshes the cluster overview and the TaskManagers (their resources, and the slots each job
+   * holds), so that requests read both from memory.
+   */
   private void refreshOverview() {
+    CompletableFuture<ClusterOverview> overview = gateway.clusterOverview();
+    CompletableFuture<TaskManagers> taskManagers = gateway.taskManagers();
     try {
-      ClusterOverview overview = gateway.clusterOverview().join();
+      ClusterOverview read = overview.join();
       overviewAt = clock.instant();
-      state.update(s -> s.withOverview(overview));
+      state.update(s -> s.withOverview(read));
     } catch (CompletionException e) {
       LOG.debug("Reading the cluster overview failed: {}", Failures.rootCause(e.getCause()));
+    }
+    try {
+      TaskManagers read = taskManagers.join();
+      state.update(s -> s.withTaskManagers(read));
+    } catch (CompletionException e) {
+      LOG.debug("Reading the TaskManagers failed: {}", Failures.rootCause(e.getCause()));
     }
   }
 

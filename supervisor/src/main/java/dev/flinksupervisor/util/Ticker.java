@@ -16,15 +16,36 @@ public final class Ticker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ticker.class);
 
   private final ScheduledExecutorService executor;
+  private final boolean ownsExecutor;
   private final Runnable action;
   private final Supplier<Duration> nextDelay;
   private ScheduledFuture<?> next;
   private boolean running;
 
   public Ticker(ScheduledExecutorService executor, Runnable action, Supplier<Duration> nextDelay) {
+    this(executor, false, action, nextDelay);
+  }
+
+  private Ticker(
+      ScheduledExecutorService executor,
+      boolean ownsExecutor,
+      Runnable action,
+      Supplier<Duration> nextDelay) {
     this.executor = executor;
+    this.ownsExecutor = ownsExecutor;
     this.action = action;
     this.nextDelay = nextDelay;
+  }
+
+  /** A ticker on a thread of its own, named {@code threadName}, stopped by {@link #close()}. */
+  public static Ticker onOwnThread(
+      String threadName, Runnable action, Supplier<Duration> nextDelay) {
+    return new Ticker(
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            new org.apache.flink.util.concurrent.ExecutorThreadFactory(threadName)),
+        true,
+        action,
+        nextDelay);
   }
 
   public synchronized void start(Duration first) {
@@ -59,11 +80,22 @@ public final class Ticker implements AutoCloseable {
     }
   }
 
+  /** Stops ticking; a ticker with its own thread also stops it, waiting for a running action. */
   @Override
-  public synchronized void close() {
-    running = false;
-    if (next != null) {
-      next.cancel(false);
+  public void close() {
+    synchronized (this) {
+      running = false;
+      if (next != null) {
+        next.cancel(false);
+      }
+    }
+    if (ownsExecutor) {
+      executor.shutdownNow();
+      try {
+        executor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -10,10 +10,10 @@ import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.Leader;
 import dev.flinksupervisor.metrics.MetricsSetup;
-import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Leadership;
 import dev.flinksupervisor.supervision.Role;
@@ -90,6 +90,7 @@ class AdminApiTest {
                         Optional.of(new Leader("http://10.0.0.7:8081", "sid", T0)),
                         Role.ACTIVE,
                         T0,
+                        1,
                         1))
                 .withOverview(new ClusterOverview("2.3.0", 2, 4, 1))
                 .withJobs(Map.of(JOB, view), T0));
@@ -227,8 +228,8 @@ class AdminApiTest {
     assertThat(list.at("/freshness/ageMs").asLong()).isEqualTo(30_000);
     JsonNode one = http.get("/api/v1/jobs/" + JOB, TOKEN).json();
     assertThat(one.at("/slots/allocatedError").asText())
-        .as("a JobManager that does not answer is not asked for the slots")
-        .contains("not answering");
+        .as("slots are served from memory, never asked of the JobManager per request")
+        .contains("not been read yet");
     assertThat(list.get("jobs")).hasSize(1);
   }
 
@@ -357,7 +358,7 @@ class AdminApiTest {
   }
 
   @Test
-  void an_operator_triggers_a_savepoint_and_finds_it_recorded() {
+  void an_operator_triggers_a_savepoint_and_finds_it_recorded() throws Exception {
     knowOneRunningJob();
 
     Response r =
@@ -369,7 +370,18 @@ class AdminApiTest {
 
     assertThat(r.status()).isEqualTo(202);
     JsonNode record = r.json();
-    assertThat(record.get("state").asText()).isEqualTo("COMPLETED");
+    assertThat(record.get("state").asText())
+        .as("answered once recorded, before Flink is asked")
+        .isEqualTo("TRIGGER_PENDING");
+    assertThat(r.header("Location"))
+        .isEqualTo("/api/v1/jobs/" + JOB + "/savepoints/" + record.get("id").asText());
+    dev.flinksupervisor.demo.Await.until(
+        "the savepoint to complete",
+        Duration.ofSeconds(10),
+        () ->
+            http.get(r.header("Location"), VIEWER).json().get("state").asText().equals("COMPLETED")
+                ? true
+                : null);
     assertThat(record.get("origin").asText()).isEqualTo("MANUAL");
     assertThat(record.get("formatType").asText()).isEqualTo("NATIVE");
     assertThat(record.get("targetDirectory").asText()).isEqualTo("s3://bucket/sp");
@@ -384,7 +396,7 @@ class AdminApiTest {
         .startsWith("file:/savepoints/");
     assertThat(events.query(JOB, null))
         .extracting(Event::type)
-        .contains("ADMIN_ACTION", SavepointService.COMPLETED);
+        .contains("ADMIN_ACTION", EventTypes.SAVEPOINT_COMPLETED);
   }
 
   @Test
@@ -493,22 +505,67 @@ class AdminApiTest {
 
   @Test
   void more_concurrent_actions_than_allowed_get_429() throws Exception {
+    // A request holds its permit while it waits for its record to be written: stall the writes.
+    java.util.concurrent.CountDownLatch writes = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean stall =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    dev.flinksupervisor.store.InMemoryLedger store =
+        new dev.flinksupervisor.store.InMemoryLedger(1_000_000);
+    api.close();
+    api =
+        TestAdminApis.create(
+                TestAdminApis.settings(Map.of(TOKEN, ApiRole.OPERATOR), Optional.empty(), 1),
+                state,
+                events,
+                flink,
+                metrics,
+                clock,
+                new dev.flinksupervisor.store.Ledger() {
+                  @Override
+                  public Stored read() {
+                    return store.read();
+                  }
+
+                  @Override
+                  public String write(Map<String, String> sections, String version)
+                      throws dev.flinksupervisor.store.LedgerException {
+                    if (stall.get()) {
+                      try {
+                        writes.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }
+                    return store.write(sections, version);
+                  }
+
+                  @Override
+                  public int capacityBytes() {
+                    return store.capacityBytes();
+                  }
+
+                  @Override
+                  public String describe() {
+                    return "a stalling record";
+                  }
+                })
+            .start();
+    http = new HttpTestClient(api.port());
     knowOneRunningJob();
-    java.util.concurrent.CompletableFuture<Void> slowTrigger =
-        new java.util.concurrent.CompletableFuture<>();
-    flink.trigger = (job, trigger) -> slowTrigger;
+    stall.set(true);
     String path = "/api/v1/jobs/" + JOB + "/savepoints";
     var first =
         java.util.concurrent.CompletableFuture.supplyAsync(() -> post(path, TOKEN, null, ""));
     dev.flinksupervisor.demo.Await.until(
-        "the first action to reach Flink",
+        "the first action to wait for its record",
         Duration.ofSeconds(10),
-        () -> flink.calls.isEmpty() ? null : true);
+        () -> http.get(path, TOKEN).json().get("savepoints").isEmpty() ? null : true);
 
     Response second = post("/api/v1/jobs/" + JOB + "/stop", TOKEN, null, "");
 
     assertProblem(second, 429);
-    slowTrigger.complete(null);
+    stall.set(false);
+    writes.countDown();
     assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(202);
     assertThat(
             post(

@@ -13,14 +13,19 @@ import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.savepoints.SavepointSettings;
 import dev.flinksupervisor.slots.SlotProfiles;
+import dev.flinksupervisor.store.InMemoryLedger;
+import dev.flinksupervisor.store.Ledger;
+import dev.flinksupervisor.store.LedgerKeeper;
 import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.HealthPolicies;
 import dev.flinksupervisor.supervision.HealthThresholds;
+import dev.flinksupervisor.supervision.RecordEvents;
 import dev.flinksupervisor.supervision.RestorableRecord;
 import dev.flinksupervisor.testing.FakeFlinkJobs;
 import dev.flinksupervisor.testing.SequentialIds;
+import dev.flinksupervisor.util.JobLanes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +51,9 @@ final class TestAdminApis {
         tls,
         maxConcurrentActions,
         Duration.ofSeconds(30),
-        8 * 1024 * 1024);
+        8 * 1024 * 1024,
+        4,
+        100);
   }
 
   static MetricsSetup metrics() {
@@ -62,7 +69,40 @@ final class TestAdminApis {
       FlinkSavepoints flink,
       MetricsSetup metrics,
       Clock clock) {
+    return create(settings, state, events, flink, metrics, clock, new InMemoryLedger(1_000_000));
+  }
+
+  /**
+   * An admin API whose record lives in {@code ledger}, kept by a running keeper that is ACTIVE
+   * (whatever the cluster state says, which only the API's own checks read), and whose actions run
+   * on threads of their own, as in the sidecar.
+   */
+  static AdminApi create(
+      AdminApi.Settings settings,
+      ClusterState state,
+      EventLog events,
+      FlinkSavepoints flink,
+      MetricsSetup metrics,
+      Clock clock,
+      Ledger ledger) {
     SavepointBook book = new SavepointBook();
+    OwnedJobs owned = new OwnedJobs();
+    Reprofiles reprofiles = new Reprofiles();
+    HealthPolicies health =
+        new HealthPolicies(
+            new HealthThresholds(
+                3, Duration.ofMinutes(10), Duration.ofMinutes(10), 3, Duration.ofMinutes(5)));
+    RestorableRecord restorable = new RestorableRecord();
+    LedgerKeeper keeper =
+        new LedgerKeeper(
+            ledger,
+            List.of(book, owned, reprofiles, health, restorable, events),
+            () -> 1,
+            new RecordEvents(events),
+            Clock.systemUTC(),
+            Duration.ofSeconds(5));
+    keeper.step();
+    keeper.start(Duration.ofMillis(100));
     SavepointService savepoints =
         new SavepointService(
             flink,
@@ -78,29 +118,29 @@ final class TestAdminApis {
                 null,
                 Format.CANONICAL),
             new SequentialIds(),
-            () -> {});
-    Reprofiles reprofiles = new Reprofiles();
+            keeper,
+            new JobLanes("test-savepoints", 2));
     JobService jobs =
         new JobService(
             new FakeFlinkJobs(),
-            new OwnedJobs(),
+            owned,
             book,
             state,
             events,
             clock,
             new JarFiles(Path.of("target"), Path.of("target", "uploads")),
             new SequentialIds(),
-            () -> {},
+            keeper,
             SlotProfiles.NONE,
-            reprofiles);
+            reprofiles,
+            new JobLanes("test-jobs", 2),
+            new JobService.Settings(Duration.ofMinutes(10), Duration.ofDays(7)));
     return new AdminApi(
         settings,
         state,
         events,
         savepoints,
-        new HealthPolicies(
-            new HealthThresholds(
-                3, Duration.ofMinutes(10), Duration.ofMinutes(10), 3, Duration.ofMinutes(5))),
+        health,
         jobs,
         new Reprofiler(
             jobs,
@@ -112,9 +152,11 @@ final class TestAdminApis {
             clock,
             new SequentialIds(),
             new SequentialIds(),
-            () -> {},
-            Duration.ofSeconds(5)),
-        new RestorableRecord(),
+            keeper,
+            Duration.ofSeconds(5),
+            new JobLanes("test-jobs", 2)),
+        restorable,
+        keeper,
         metrics,
         clock);
   }

@@ -9,13 +9,17 @@ import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.slots.SlotProfiles;
+import dev.flinksupervisor.store.RecordUnavailable;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.testing.FakeFlinkJobs;
 import dev.flinksupervisor.testing.MutableClock;
 import dev.flinksupervisor.testing.SequentialIds;
+import dev.flinksupervisor.util.JobLanes;
+import dev.flinksupervisor.util.Refused;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +43,8 @@ class JobServiceTest {
   private final ClusterState cluster = new ClusterState();
   private final EventLog events = new EventLog(clock, 1000);
   private final OwnedJobs owned = new OwnedJobs();
+  private final SavepointBook book = new SavepointBook();
+  private volatile RecordUnavailable recordFails;
   private JobService service;
 
   @BeforeEach
@@ -49,13 +55,17 @@ class JobServiceTest {
         new JobService(
             flink,
             owned,
-            new SavepointBook(),
+            book,
             cluster,
             events,
             clock,
             new JarFiles(jars, jars.resolve("uploads")),
             new SequentialIds(),
-            () -> {},
+            () -> {
+              if (recordFails != null) {
+                throw recordFails;
+              }
+            },
             SlotProfiles.parse(
                 Map.of(
                     "small.cpu-cores",
@@ -64,7 +74,9 @@ class JobServiceTest {
                     "64m",
                     "small.managed-memory",
                     "16m")),
-            new Reprofiles());
+            new Reprofiles(),
+            new JobLanes(Runnable::run),
+            new JobService.Settings(Duration.ofMinutes(10), Duration.ofDays(7)));
   }
 
   private static JobSpec spec(String jar, RecoveryPolicy recovery) {
@@ -76,9 +88,13 @@ class JobServiceTest {
       new RecoveryPolicy(Mode.RESTART_FROM_LATEST, 2, Duration.ofSeconds(10), Duration.ofHours(1));
 
   private void jobIs(String jobId, JobStatus status, CheckpointInfo checkpoint) {
+    jobIs(jobId, status, checkpoint, Instant.ofEpochMilli(1));
+  }
+
+  private void jobIs(String jobId, JobStatus status, CheckpointInfo checkpoint, Instant since) {
     Map<String, JobView> jobs = new HashMap<>(cluster.snapshot().jobs());
     JobView view =
-        JobView.firstSeen(new JobSummary(jobId, "app", status, 1, -1, 1, 1))
+        JobView.firstSeen(new JobSummary(jobId, "app", status, 1, -1, 1, since.toEpochMilli()))
             .withProgress(
                 new JobProgress(0, Optional.ofNullable(checkpoint), Optional.empty(), 1, 0),
                 clock.instant());
@@ -99,7 +115,21 @@ class JobServiceTest {
               assertThat(s.args()).containsExactly("--x", "1");
               assertThat(s.parallelism()).isEqualTo(2);
             });
-    assertThat(service.get(job.jobId())).contains(job);
+    assertThat(job.submission()).isEqualTo(OwnedJob.Submission.PENDING);
+    assertThat(service.get(job.jobId()).orElseThrow().submission())
+        .isEqualTo(OwnedJob.Submission.SUBMITTED);
+  }
+
+  @Test
+  void a_job_whose_record_cannot_be_stored_is_not_submitted_and_the_call_says_so() {
+    recordFails = new RecordUnavailable("HTTP 503 from the API server", Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> service.submit(spec("app.jar", RecoveryPolicy.NONE)))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining("HTTP 503")
+        .extracting(e -> ((Refused) e).kind())
+        .isEqualTo(Refused.Kind.UNAVAILABLE);
+    assertThat(flink.submitted).isEmpty();
   }
 
   @Test
@@ -130,9 +160,9 @@ class JobServiceTest {
             Map.of("default", "huge"),
             false);
     assertThatThrownBy(() -> service.submit(unknown))
-        .isInstanceOf(JobService.Refused.class)
+        .isInstanceOf(Refused.class)
         .hasMessageContaining("No slot profile 'huge'")
-        .extracting(e -> ((JobService.Refused) e).field())
+        .extracting(e -> ((Refused) e).field())
         .isEqualTo("slotProfiles");
     assertThat(flink.submitted).hasSize(1);
   }
@@ -143,8 +173,8 @@ class JobServiceTest {
         List.of("../app.jar", "/etc/passwd", "missing.jar", "notes.txt", "sub/../../x.jar")) {
       assertThatThrownBy(() -> service.submit(spec(jar, RecoveryPolicy.NONE)))
           .as(jar)
-          .isInstanceOf(JobService.Refused.class)
-          .extracting(e -> ((JobService.Refused) e).field())
+          .isInstanceOf(Refused.class)
+          .extracting(e -> ((Refused) e).field())
           .isEqualTo("jarPath");
     }
     assertThat(flink.submitted).isEmpty();
@@ -152,12 +182,73 @@ class JobServiceTest {
   }
 
   @Test
-  void a_refused_submission_leaves_no_record_and_says_why() {
+  void a_submission_flink_refuses_is_recorded_as_refused_with_the_reason() {
     flink.submit = s -> CompletableFuture.failedFuture(new IllegalStateException("No main class"));
 
-    assertThatThrownBy(() -> service.submit(spec("app.jar", RecoveryPolicy.NONE)))
-        .hasMessageContaining("No main class");
+    OwnedJob job = service.submit(spec("app.jar", RecoveryPolicy.NONE));
+
+    OwnedJob recorded = service.get(job.jobId()).orElseThrow();
+    assertThat(recorded.submission()).isEqualTo(OwnedJob.Submission.REFUSED);
+    assertThat(recorded.submissionError()).contains("No main class");
+    assertThat(events.query(job.jobId(), null))
+        .extracting(Event::type)
+        .contains(EventTypes.JOB_SUBMISSION_FAILED);
+  }
+
+  @Test
+  void recovery_attempts_start_over_once_the_job_has_run_long_enough() {
+    OwnedJob first = service.submit(spec("app.jar", RESTART));
+    jobIs(first.jobId(), JobStatus.FAILED, null);
+    service.tick(true);
+    OwnedJob second = owned.all().get(0);
+    assertThat(second.attempts()).isEqualTo(1);
+
+    jobIs(second.jobId(), JobStatus.RUNNING, null, clock.instant());
+    clock.advance(Duration.ofMinutes(9));
+    service.tick(true);
+    assertThat(owned.all().get(0).attempts()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(1));
+    service.tick(true);
+
+    assertThat(owned.all().get(0).attempts()).isZero();
+  }
+
+  @Test
+  void a_job_that_ended_for_good_is_forgotten_after_the_retention_with_its_savepoints() {
+    OwnedJob job = service.submit(spec("app.jar", RecoveryPolicy.NONE));
+    book.put(
+        new dev.flinksupervisor.savepoints.SavepointRecord(
+            "sp",
+            job.jobId(),
+            "t",
+            dev.flinksupervisor.savepoints.SavepointState.COMPLETED,
+            dev.flinksupervisor.savepoints.SavepointOrigin.MANUAL,
+            null,
+            null,
+            false,
+            clock.instant(),
+            clock.instant(),
+            clock.instant(),
+            "file:/sp",
+            null,
+            1,
+            null,
+            false,
+            null));
+    jobIs(job.jobId(), JobStatus.FINISHED, null);
+    service.tick(true);
+    assertThat(owned.all().get(0).endedAt()).isEqualTo(clock.instant());
+
+    clock.advance(Duration.ofDays(6));
+    assertThat(service.expireEnded()).isEmpty();
+    clock.advance(Duration.ofDays(2));
+    assertThat(service.expireEnded()).containsExactly(job.jobId());
+
     assertThat(owned.all()).isEmpty();
+    assertThat(book.ofJob(job.jobId())).isEmpty();
+    assertThat(events.query(job.jobId(), null))
+        .extracting(Event::type)
+        .contains(EventTypes.JOB_EXPIRED);
   }
 
   @Test
@@ -168,7 +259,7 @@ class JobServiceTest {
         JobStatus.FAILED,
         new CheckpointInfo(5, T0.toEpochMilli(), false, "file:/cp/chk-5"));
 
-    service.tick();
+    service.tick(true);
     OwnedJob second = owned.all().get(0);
     assertThat(second.jobId()).isNotEqualTo(first.jobId());
     assertThat(second.previousJobIds()).containsExactly(first.jobId());
@@ -179,21 +270,21 @@ class JobServiceTest {
         second.jobId(),
         JobStatus.FAILED,
         new CheckpointInfo(9, T0.plusSeconds(5).toEpochMilli(), false, "file:/cp/chk-9"));
-    service.tick();
+    service.tick(true);
     assertThat(flink.submitted).as("not before the backoff").hasSize(2);
     clock.advance(Duration.ofSeconds(10));
-    service.tick();
+    service.tick(true);
     OwnedJob third = owned.all().get(0);
     assertThat(flink.submitted.get(2).restorePath()).isEqualTo("file:/cp/chk-9");
 
     jobIs(third.jobId(), JobStatus.FAILED, null);
     clock.advance(Duration.ofMinutes(1));
-    service.tick();
+    service.tick(true);
     assertThat(flink.submitted).as("no more than maxAttempts restarts").hasSize(3);
     assertThat(owned.all().get(0).gaveUp()).contains("after 2 restart(s)");
     assertThat(events.query(null, null))
         .extracting(Event::type)
-        .contains(JobService.RECOVERY_STARTED, JobService.RECOVERY_GAVE_UP);
+        .contains(EventTypes.RECOVERY_STARTED, EventTypes.RECOVERY_GAVE_UP);
   }
 
   @Test
@@ -205,7 +296,7 @@ class JobServiceTest {
         new CheckpointInfo(5, T0.toEpochMilli(), false, "file:/cp/chk-5"));
     clock.advance(Duration.ofHours(2));
 
-    service.tick();
+    service.tick(true);
 
     assertThat(flink.submitted).hasSize(1);
     assertThat(owned.all().get(0).gaveUp()).contains("older than PT1H");

@@ -13,15 +13,19 @@ import dev.flinksupervisor.savepoints.SavepointPolicy;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.savepoints.SavepointSettings;
 import dev.flinksupervisor.slots.SlotProfiles;
+import dev.flinksupervisor.store.RecordUnavailable;
 import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.testing.FakeFlinkJobs;
 import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.MutableClock;
 import dev.flinksupervisor.testing.SequentialIds;
+import dev.flinksupervisor.util.JobLanes;
+import dev.flinksupervisor.util.Refused;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +55,7 @@ class ReprofilerTest {
   private SavepointService savepoints;
   private Reprofiler reprofiler;
   private OwnedJob job;
+  private volatile boolean recordFails;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -73,7 +78,9 @@ class ReprofilerTest {
                     "small.task-heap", "64m",
                     "large.cpu-cores", "1",
                     "large.task-heap", "256m")),
-            operations);
+            operations,
+            new JobLanes(Runnable::run),
+            new JobService.Settings(Duration.ofMinutes(10), Duration.ofDays(7)));
     savepoints =
         new SavepointService(
             flinkSavepoints,
@@ -89,7 +96,8 @@ class ReprofilerTest {
                 null,
                 Format.CANONICAL),
             ids,
-            () -> {});
+            () -> {},
+            new JobLanes(Runnable::run));
     reprofiler =
         new Reprofiler(
             jobs,
@@ -101,8 +109,13 @@ class ReprofilerTest {
             clock,
             ids,
             ids,
-            () -> {},
-            Duration.ofSeconds(5));
+            () -> {
+              if (recordFails) {
+                throw new RecordUnavailable("HTTP 503", Duration.ofSeconds(5));
+              }
+            },
+            Duration.ofSeconds(5),
+            new JobLanes(Runnable::run));
     job =
         jobs.submit(
             new JobSpec(
@@ -125,13 +138,23 @@ class ReprofilerTest {
     cluster.update(s -> s.withJobs(all, clock.instant()));
   }
 
+  /** The operation as it stands now. */
+  private Reprofile current(Reprofile op) {
+    return reprofiler.ofJob(op.jobId()).stream()
+        .filter(r -> r.id().equals(op.id()))
+        .findFirst()
+        .orElseThrow();
+  }
+
   private List<String> eventTypes() {
     return events.query(null, null).stream().map(Event::type).toList();
   }
 
   @Test
   void the_job_runs_again_from_the_stop_savepoint_with_the_new_profiles() {
-    Reprofile op = reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null);
+    Reprofile requested = reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null);
+    assertThat(requested.state()).as("answered before anything is done").isEqualTo(State.CHECKING);
+    Reprofile op = current(requested);
 
     assertThat(flinkSavepoints.count("stop")).isEqualTo(1);
     assertThat(op.state()).isEqualTo(State.COMPLETED);
@@ -150,14 +173,15 @@ class ReprofilerTest {
     assertThat(jobs.get(job.jobId())).isEmpty();
     assertThat(reprofiler.ofJob(job.jobId())).containsExactly(op);
     assertThat(reprofiler.ofJob(op.newJobId())).containsExactly(op);
-    assertThat(eventTypes()).contains(Reprofiler.REQUESTED, Reprofiler.COMPLETED);
+    assertThat(eventTypes())
+        .contains(EventTypes.REPROFILE_REQUESTED, EventTypes.REPROFILE_COMPLETED);
   }
 
   @Test
   void it_waits_for_the_savepoint_and_goes_on_at_the_next_tick() {
     flinkSavepoints.status =
         (j, t) -> CompletableFuture.completedFuture(new Status(Phase.IN_PROGRESS, null, null));
-    Reprofile op = reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null);
+    Reprofile op = current(reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null));
     assertThat(op.state()).isEqualTo(State.STOPPING);
     reprofiler.tick();
     assertThat(flink.submitted).isEmpty();
@@ -187,7 +211,7 @@ class ReprofilerTest {
                 ? CompletableFuture.failedFuture(new IllegalStateException("no slot fits"))
                 : CompletableFuture.completedFuture(null);
 
-    Reprofile op = reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null);
+    Reprofile op = current(reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null));
 
     assertThat(op.state()).isEqualTo(State.ROLLED_BACK);
     assertThat(op.error()).contains("no slot fits");
@@ -198,14 +222,15 @@ class ReprofilerTest {
     assertThat(flink.submitted.get(1).slotProfiles().get("default").taskHeap()).isEqualTo("64m");
     assertThat(jobs.get(op.newJobId()).orElseThrow().spec().slotProfiles())
         .containsEntry("default", "small");
-    assertThat(eventTypes()).contains(Reprofiler.ROLLING_BACK, Reprofiler.ROLLED_BACK);
+    assertThat(eventTypes())
+        .contains(EventTypes.REPROFILE_ROLLING_BACK, EventTypes.REPROFILE_ROLLED_BACK);
   }
 
   @Test
   void a_failed_rollback_is_tried_again_until_the_job_runs() {
     flink.submit = s -> CompletableFuture.failedFuture(new IllegalStateException("JM busy"));
 
-    Reprofile op = reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null);
+    Reprofile op = current(reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null));
     assertThat(op.state()).isEqualTo(State.ROLLING_BACK);
     assertThat(op.nextAttemptAt()).isAfter(T0);
     reprofiler.tick();
@@ -233,6 +258,7 @@ class ReprofilerTest {
             State.STARTING,
             Map.of("default", "small"),
             Map.of("default", "large"),
+            null,
             "sp-1",
             "file:/sp/1",
             newRun,
@@ -269,32 +295,53 @@ class ReprofilerTest {
   }
 
   @Test
-  void what_can_be_checked_is_refused_before_the_job_is_stopped() {
-    assertThatThrownBy(() -> reprofiler.request(job.jobId(), Map.of("default", "nope"), () -> null))
-        .isInstanceOf(JobService.Refused.class)
-        .hasMessageContaining("No slot profile 'nope'");
-
+  void profiles_the_job_graph_cannot_take_fail_the_operation_before_the_job_is_stopped() {
     flink.check =
         s ->
             CompletableFuture.failedFuture(
                 new IllegalArgumentException("The job has no slot-sharing group 'sink'"));
-    assertThatThrownBy(() -> reprofiler.request(job.jobId(), Map.of("sink", "large"), () -> null))
-        .isInstanceOf(JobService.Refused.class)
-        .hasMessageContaining("no slot-sharing group 'sink'");
-    flink.check = s -> CompletableFuture.completedFuture(null);
+
+    Reprofile op = current(reprofiler.request(job.jobId(), Map.of("sink", "large"), () -> null));
+
+    assertThat(op.state()).isEqualTo(State.FAILED);
+    assertThat(op.error())
+        .contains("no slot-sharing group 'sink'")
+        .contains("The job was not stopped");
+    assertThat(flinkSavepoints.calls).isEmpty();
+    assertThat(flink.submitted).isEmpty();
+  }
+
+  @Test
+  void an_operation_whose_record_cannot_be_stored_is_refused_and_the_job_left_alone() {
+    recordFails = true;
+
+    assertThatThrownBy(
+            () -> reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null))
+        .isInstanceOf(Refused.class)
+        .extracting(e -> ((Refused) e).kind())
+        .isEqualTo(Refused.Kind.UNAVAILABLE);
+    assertThat(flinkSavepoints.calls).isEmpty();
+    assertThat(flink.submitted).isEmpty();
+  }
+
+  @Test
+  void what_can_be_checked_from_memory_is_refused_at_once() {
+    assertThatThrownBy(() -> reprofiler.request(job.jobId(), Map.of("default", "nope"), () -> null))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining("No slot profile 'nope'");
 
     jobIs("0123456789abcdef0123456789abcdef", JobStatus.RUNNING);
     assertThatThrownBy(
             () ->
                 reprofiler.request(
                     "0123456789abcdef0123456789abcdef", Map.of("default", "large"), () -> null))
-        .isInstanceOf(JobService.Refused.class)
+        .isInstanceOf(Refused.class)
         .hasMessageContaining("not submitted by this sidecar");
 
     jobIs(job.jobId(), JobStatus.RESTARTING);
     assertThatThrownBy(
             () -> reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null))
-        .isInstanceOf(JobService.Refused.class)
+        .isInstanceOf(Refused.class)
         .hasMessageContaining("only a RUNNING job");
 
     assertThat(flinkSavepoints.calls).isEmpty();

@@ -72,7 +72,8 @@ class DashboardTest {
             null));
     new MeteredFlinkGateway(new FakeFlinkGateway(), setup.registry()).jobs().join();
     try {
-      new MeteredLedger(new InMemoryLedger(1), setup.registry()).write(Map.of("k", "too big"));
+      new MeteredLedger(new InMemoryLedger(1), setup.registry())
+          .write(Map.of("k", "too big"), null);
     } catch (LedgerException expected) {
       // counted as a failed write
     }

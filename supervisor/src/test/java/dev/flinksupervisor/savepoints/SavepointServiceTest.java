@@ -12,14 +12,19 @@ import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.store.InMemoryLedger;
 import dev.flinksupervisor.store.LedgerKeeper;
+import dev.flinksupervisor.store.RecordObserver;
+import dev.flinksupervisor.store.RecordUnavailable;
 import dev.flinksupervisor.supervision.Backoff;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.MutableClock;
 import dev.flinksupervisor.testing.SequentialIds;
+import dev.flinksupervisor.util.JobLanes;
+import dev.flinksupervisor.util.Refused;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,10 +50,16 @@ class SavepointServiceTest {
       new SavepointPolicy(null, null, List.of(), 2, Duration.ofDays(7), true);
 
   private SavepointBook book = new SavepointBook();
+  private LedgerKeeper keeper;
+  private volatile boolean recordFails;
   private SavepointService service = newService();
 
   private SavepointService newService() {
-    LedgerKeeper keeper = new LedgerKeeper(ledger, List.of(book), () -> true);
+    LedgerKeeper keeper =
+        new LedgerKeeper(
+            ledger, List.of(book), () -> 1, RecordObserver.NONE, clock, Duration.ofSeconds(1));
+    keeper.step();
+    this.keeper = keeper;
     return new SavepointService(
         flink,
         book,
@@ -63,13 +74,23 @@ class SavepointServiceTest {
             null,
             Format.CANONICAL),
         ids,
-        keeper::flushQuietly);
+        () -> {
+          if (recordFails) {
+            throw new RecordUnavailable("HTTP 503 from the API server", Duration.ofSeconds(5));
+          }
+          keeper.step();
+        },
+        new JobLanes(Runnable::run));
+  }
+
+  private SavepointRecord now(SavepointRecord record) {
+    return service.get(JOB, record.id()).orElseThrow();
   }
 
   /** A sidecar restart: a new book and service, restored from the same ledger. */
   private void restartSidecar() throws Exception {
+    keeper.step(); // the last periodic write before the sidecar stopped
     book = new SavepointBook();
-    new LedgerKeeper(ledger, List.of(book), () -> true).restore();
     service = newService();
   }
 
@@ -114,17 +135,70 @@ class SavepointServiceTest {
     jobIs(JobStatus.RUNNING, Optional.empty());
     flink.trigger =
         (job, trigger) -> {
-          assertThat(ledger.read().get("savepoints.json"))
+          assertThat(ledger.read().sections().get("savepoints.json"))
               .as("the ledger holds the trigger id when Flink is asked")
               .contains(trigger);
           return CompletableFuture.completedFuture(null);
         };
 
-    SavepointRecord record = service.request(JOB, null, null, SavepointOrigin.MANUAL);
+    SavepointRecord record = now(service.request(JOB, null, null, SavepointOrigin.MANUAL));
 
     assertThat(record.state()).isEqualTo(SavepointState.COMPLETED);
     assertThat(record.path()).isEqualTo("file:/savepoints/savepoint-" + record.triggerId());
     assertThat(record.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void a_savepoint_whose_record_cannot_be_stored_is_never_triggered_and_the_call_says_so() {
+    jobIs(JobStatus.RUNNING, Optional.empty());
+    recordFails = true;
+
+    assertThatThrownBy(() -> service.request(JOB, null, null, SavepointOrigin.MANUAL))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining("HTTP 503")
+        .extracting(e -> ((Refused) e).kind())
+        .isEqualTo(Refused.Kind.UNAVAILABLE);
+
+    assertThat(flink.calls).isEmpty();
+    assertThat(service.ofJob(JOB))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(SavepointState.ABANDONED);
+              assertThat(r.error()).contains("no trigger was sent");
+            });
+    recordFails = false;
+    service.tick();
+    assertThat(flink.calls).as("an abandoned request stays untriggered").isEmpty();
+  }
+
+  @Test
+  void a_retrys_new_trigger_id_is_stored_before_it_is_sent_and_not_sent_while_it_cannot_be() {
+    jobIs(JobStatus.RUNNING, Optional.empty());
+    flink.status =
+        (job, trigger) ->
+            CompletableFuture.completedFuture(new Status(Phase.FAILED, null, "Disk full"));
+    SavepointRecord first = now(service.request(JOB, null, null, SavepointOrigin.MANUAL));
+    assertThat(first.state()).isEqualTo(SavepointState.TRIGGER_PENDING);
+    String retryTrigger = first.triggerId();
+    flink.trigger =
+        (job, trigger) -> {
+          assertThat(ledger.read().sections().get("savepoints.json"))
+              .as("the retry's trigger id is stored when Flink is asked")
+              .contains(trigger);
+          return CompletableFuture.completedFuture(null);
+        };
+
+    recordFails = true;
+    clock.advance(Duration.ofSeconds(10));
+    service.tick();
+    assertThat(flink.count("trigger")).as("not sent while unrecorded").isEqualTo(1);
+    assertThat(events.query(JOB, null).get(0).message()).contains("is not sent until");
+
+    recordFails = false;
+    clock.advance(Duration.ofSeconds(5));
+    service.tick();
+    assertThat(flink.calls).contains("trigger " + JOB + " " + retryTrigger);
   }
 
   @Test
@@ -134,7 +208,7 @@ class SavepointServiceTest {
         (job, trigger) ->
             CompletableFuture.completedFuture(new Status(Phase.FAILED, null, "Disk full"));
 
-    SavepointRecord first = service.request(JOB, null, null, SavepointOrigin.MANUAL);
+    SavepointRecord first = now(service.request(JOB, null, null, SavepointOrigin.MANUAL));
     assertThat(first.state()).isEqualTo(SavepointState.TRIGGER_PENDING);
     assertThat(first.nextAttemptAt()).isEqualTo(T0.plusSeconds(10));
 
@@ -241,13 +315,13 @@ class SavepointServiceTest {
     flink.status =
         (job, trigger) -> CompletableFuture.completedFuture(new Status(Phase.UNKNOWN, null, null));
 
-    SavepointRecord record = service.request(JOB, null, null, SavepointOrigin.MANUAL);
+    SavepointRecord record = now(service.request(JOB, null, null, SavepointOrigin.MANUAL));
 
     assertThat(record.state()).isEqualTo(SavepointState.ABANDONED);
     assertThat(record.error()).contains("does not know trigger " + record.triggerId());
     assertThat(events.query(JOB, null))
         .extracting(Event::type)
-        .contains(SavepointService.ABANDONED);
+        .contains(EventTypes.SAVEPOINT_ABANDONED);
   }
 
   @Test
@@ -257,7 +331,7 @@ class SavepointServiceTest {
     service.request(JOB, null, null, SavepointOrigin.MANUAL);
 
     assertThatThrownBy(() -> service.request(JOB, null, null, SavepointOrigin.MANUAL))
-        .isInstanceOf(SavepointService.Refused.class)
+        .isInstanceOf(Refused.class)
         .hasMessageContaining("one savepoint at a time");
     jobIs(JobStatus.RESTARTING, Optional.empty());
     assertThatThrownBy(() -> service.stopWithSavepoint(JOB, null, false, null))
@@ -399,7 +473,7 @@ class SavepointServiceTest {
   void stop_with_savepoint_is_tracked_and_cancel_is_an_event() {
     jobIs(JobStatus.RUNNING, Optional.empty());
 
-    SavepointRecord stop = service.stopWithSavepoint(JOB, "s3://b/sp", true, Format.NATIVE);
+    SavepointRecord stop = now(service.stopWithSavepoint(JOB, "s3://b/sp", true, Format.NATIVE));
     assertThat(stop.origin()).isEqualTo(SavepointOrigin.STOP);
     assertThat(stop.drain()).isTrue();
     assertThat(stop.state()).isEqualTo(SavepointState.COMPLETED);
@@ -407,8 +481,6 @@ class SavepointServiceTest {
 
     service.cancel(JOB);
     assertThat(flink.count("cancel")).isEqualTo(1);
-    assertThat(events.query(JOB, null))
-        .extracting(Event::type)
-        .contains(SavepointService.JOB_CANCELLED);
+    assertThat(events.query(JOB, null)).extracting(Event::type).contains(EventTypes.JOB_CANCELLED);
   }
 }

@@ -41,7 +41,7 @@ class ConfigMapLedgerITCase extends LedgerContract {
   @Test
   void the_record_lives_in_the_sidecars_own_labelled_config_map() throws Exception {
     ConfigMapLedger ledger = new ConfigMapLedger(client, kubernetes.namespace(), "orders", 10_000);
-    ledger.write(Map.of("events.json", "[]"));
+    ledger.write(Map.of("events.json", "[]"), null);
 
     ConfigMap map =
         client.configMaps().inNamespace(kubernetes.namespace()).withName("orders-supervisor").get();

@@ -1,6 +1,7 @@
 package dev.flinksupervisor.supervision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flinksupervisor.testing.MutableClock;
 import java.time.Duration;
@@ -54,15 +55,50 @@ class EventLogTest {
   }
 
   @Test
-  void listeners_see_every_recorded_event() {
-    EventLog log = new EventLog(clock, 3);
+  void a_subscriber_gets_the_backlog_then_live_events_in_order_without_duplicates()
+      throws Exception {
+    EventLog log = new EventLog(clock, 10);
+    log.record("T", Severity.INFO, null, "old");
+    clock.advance(Duration.ofSeconds(1));
+    log.record("T", Severity.INFO, "j", "backlog");
+
+    EventSubscription sub = log.subscribe(null, Instant.parse("2026-01-01T00:00:01Z"), 10, 5);
+    log.record("T", Severity.INFO, null, "live");
+    log.record("T", Severity.INFO, null, "live");
+
     List<Event> seen = new ArrayList<>();
-    log.subscribe(seen::add);
+    for (int i = 0; i < 3; i++) {
+      seen.add(sub.next(Duration.ofMillis(10)).orElseThrow());
+    }
+    assertThat(seen).extracting(Event::message).containsExactly("backlog", "live", "live");
+    assertThat(seen).extracting(Event::count).containsExactly(1, 1, 2);
+    assertThat(sub.next(Duration.ofMillis(10))).isEmpty();
+  }
 
-    log.record("T", Severity.INFO, null, "x");
-    log.record("T", Severity.INFO, null, "x");
+  @Test
+  void a_subscriber_that_falls_behind_is_dropped_and_never_blocks_recording() throws Exception {
+    EventLog log = new EventLog(clock, 100);
+    EventSubscription slow = log.subscribe(null, null, 3, 5);
+    EventSubscription other = log.subscribe("j", null, 100, 5);
 
-    assertThat(seen).extracting(Event::count).containsExactly(1, 2);
-    assertThat(seen).extracting(Event::id).containsOnly(seen.get(0).id());
+    for (int i = 0; i < 10; i++) {
+      log.record("T", Severity.INFO, "j", "event " + i);
+    }
+
+    assertThat(slow.dropped()).hasValueSatisfying(r -> assertThat(r).contains("3 events behind"));
+    assertThat(slow.next(Duration.ofMillis(10))).isEmpty();
+    assertThat(other.next(Duration.ofMillis(10))).map(Event::message).contains("event 0");
+    assertThat(log.subscriptions()).isEqualTo(1);
+  }
+
+  @Test
+  void subscribers_are_capped() {
+    EventLog log = new EventLog(clock, 10);
+    EventSubscription first = log.subscribe(null, null, 10, 1);
+
+    assertThatThrownBy(() -> log.subscribe(null, null, 10, 1))
+        .isInstanceOf(EventLog.TooManySubscriptions.class);
+    first.close();
+    assertThat(log.subscribe(null, null, 10, 1)).isNotNull();
   }
 }

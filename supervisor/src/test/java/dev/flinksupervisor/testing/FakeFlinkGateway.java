@@ -5,7 +5,10 @@ import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.FlinkGateway;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
+import dev.flinksupervisor.flink.TaskManagers;
+import dev.flinksupervisor.slots.Capacity;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +29,11 @@ public final class FakeFlinkGateway implements FlinkGateway {
   public volatile Function<String, CompletableFuture<Optional<FailureCause>>> latestFailure =
       id -> CompletableFuture.completedFuture(Optional.empty());
 
+  public volatile Supplier<CompletableFuture<TaskManagers>> taskManagers =
+      () ->
+          CompletableFuture.completedFuture(
+              new TaskManagers(new Capacity("default", List.of()), Map.of()));
+
   public final AtomicInteger progressCalls = new AtomicInteger();
 
   @Override
@@ -42,6 +50,11 @@ public final class FakeFlinkGateway implements FlinkGateway {
   public CompletableFuture<JobProgress> progress(String jobId) {
     progressCalls.incrementAndGet();
     return progress.apply(jobId);
+  }
+
+  @Override
+  public CompletableFuture<TaskManagers> taskManagers() {
+    return taskManagers.get();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.flinksupervisor.testing;
 
 import dev.flinksupervisor.flink.FlinkJobs;
-import dev.flinksupervisor.slots.AllocatedSlot;
 import dev.flinksupervisor.slots.Capacity;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,17 +16,11 @@ public final class FakeFlinkJobs implements FlinkJobs {
   public volatile Function<Submission, CompletableFuture<Void>> check =
       s -> CompletableFuture.completedFuture(null);
   public final List<Submission> checked = new CopyOnWriteArrayList<>();
-  public volatile List<AllocatedSlot> slots = List.of();
 
   @Override
   public CompletableFuture<Void> check(Submission submission) {
     checked.add(submission);
     return check.apply(submission);
-  }
-
-  @Override
-  public CompletableFuture<List<AllocatedSlot>> allocatedSlots(String jobId) {
-    return CompletableFuture.completedFuture(slots);
   }
 
   @Override

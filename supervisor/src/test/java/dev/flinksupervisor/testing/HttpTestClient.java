@@ -23,7 +23,13 @@ public final class HttpTestClient {
   }
 
   /** One response: status, content type and the body parsed as JSON (null when empty). */
-  public record Response(int status, String contentType, String body) {
+  public record Response(
+      int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+    /** The first value of a response header, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     public JsonNode json() {
       try {
         return body.isEmpty() ? null : JSON.readTree(body);
@@ -92,7 +98,8 @@ public final class HttpTestClient {
       return new Response(
           response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(""),
-          response.body());
+          response.body(),
+          response.headers());
     } catch (IOException e) {
       throw new UncheckedIOException("Request to " + request.uri() + " failed", e);
     } catch (InterruptedException e) {
