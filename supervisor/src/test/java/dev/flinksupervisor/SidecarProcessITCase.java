@@ -208,9 +208,27 @@ class SidecarProcessITCase {
                     .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
                     .build());
         assertThat(triggered.status()).isEqualTo(202);
-        assertThat(triggered.json().get("state").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(triggered.json().get("state").asText()).isEqualTo("TRIGGER_PENDING");
         id = triggered.json().get("id").asText();
         triggerId = triggered.json().get("triggerId").asText();
+        // Killed once the record says the trigger was sent (IN_PROGRESS), as a sidecar would be.
+        try (var client = kubernetes.client()) {
+          Await.until(
+              "the record to show the savepoint IN_PROGRESS",
+              Duration.ofSeconds(30),
+              () -> {
+                var map =
+                    client
+                        .configMaps()
+                        .inNamespace(kubernetes.namespace())
+                        .withName(clusterId + "-supervisor")
+                        .get();
+                String savepoints = map == null ? "" : map.getData().get("savepoints.json");
+                return savepoints != null && savepoints.contains("\"state\":\"IN_PROGRESS\"")
+                    ? true
+                    : null;
+              });
+        }
       } finally {
         process.destroyForcibly(); // SIGKILL: no shutdown hook, no last flush
         process.waitFor(30, TimeUnit.SECONDS);

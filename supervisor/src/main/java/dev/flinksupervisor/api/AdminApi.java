@@ -300,9 +300,17 @@ public final class AdminApi implements AutoCloseable {
   }
 
   private void readyz(Context ctx) {
+    ClusterSnapshot snapshot = state.snapshot();
+    java.util.Optional<String> recordProblem = record.status().problem();
+    if (recordProblem.isEmpty()
+        && snapshot.leadership().role() == dev.flinksupervisor.supervision.Role.ACTIVE
+        && !record.canAct()) {
+      recordProblem =
+          java.util.Optional.of(
+              "This sidecar became ACTIVE and is reading its record before it acts");
+    }
     Readiness readiness =
-        Readiness.of(
-            state.snapshot(), clock.instant(), settings.staleAfter(), record.status().problem());
+        Readiness.of(snapshot, clock.instant(), settings.staleAfter(), recordProblem);
     ctx.status(readiness.ready() ? 200 : 503)
         .json(new ReadyJson(readiness.ready(), readiness.reason()));
   }

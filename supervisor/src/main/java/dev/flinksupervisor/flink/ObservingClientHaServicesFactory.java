@@ -42,7 +42,7 @@ final class ObservingClientHaServicesFactory implements ClientHighAvailabilitySe
     };
   }
 
-  private record ObservedRetrieval(LeaderRetrievalService delegate, LeaderWatch watch)
+  record ObservedRetrieval(LeaderRetrievalService delegate, LeaderWatch watch)
       implements LeaderRetrievalService {
     @Override
     public void start(LeaderRetrievalListener listener) throws Exception {

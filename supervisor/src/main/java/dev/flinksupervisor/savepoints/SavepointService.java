@@ -293,13 +293,13 @@ public final class SavepointService {
     for (SavepointRecord r : book.all()) {
       byJob.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r);
     }
-    for (String jobId : byJob.keySet()) {
-      List<Disposal> disposals = retentionOf(jobId, now);
+    for (Map.Entry<String, List<SavepointRecord>> job : byJob.entrySet()) {
+      List<Disposal> disposals = retentionOf(job.getKey(), job.getValue(), now);
       if (!disposals.isEmpty()) {
-        lanes.offer(jobId, () -> disposals.forEach(d -> disposeNow(d.record(), d.why())));
+        lanes.offer(job.getKey(), () -> disposals.forEach(d -> disposeNow(d.record(), d.why())));
       }
     }
-    startScheduled(now);
+    startScheduled(byJob, now);
   }
 
   private static boolean due(SavepointRecord record, Instant now) {
@@ -481,10 +481,10 @@ public final class SavepointService {
    * The completed savepoints beyond the job's retention (count and age), never the newest completed
    * one. What cannot be disposed of is recorded and tried again at the next pass.
    */
-  private List<Disposal> retentionOf(String jobId, Instant now) {
+  private List<Disposal> retentionOf(String jobId, List<SavepointRecord> records, Instant now) {
     SavepointPolicy policy = policyOf(jobId);
     List<SavepointRecord> completed =
-        book.ofJob(jobId).stream()
+        records.stream()
             .filter(r -> r.state() == SavepointState.COMPLETED && !r.disposed())
             .sorted(Comparator.comparing(SavepointRecord::completedAt).reversed())
             .toList();
@@ -558,7 +558,7 @@ public final class SavepointService {
   }
 
   /** Starts the scheduled savepoints that are due, one per job at most. */
-  private void startScheduled(Instant now) {
+  private void startScheduled(Map<String, List<SavepointRecord>> byJob, Instant now) {
     for (JobView job : cluster.snapshot().jobs().values()) {
       String jobId = job.id();
       if (job.summary().status() != JobStatus.RUNNING) {
@@ -570,14 +570,15 @@ public final class SavepointService {
       if (policy.interval() == null && policy.cron() == null) {
         continue;
       }
-      if (book.inFlight(jobId).isPresent() || lanes.busy(jobId)) {
+      List<SavepointRecord> records = byJob.getOrDefault(jobId, List.of());
+      if (records.stream().anyMatch(r -> r.state().inFlight()) || lanes.busy(jobId)) {
         continue;
       }
       Instant previous =
-          book.ofJob(jobId).stream()
+          records.stream()
               .filter(r -> r.origin() == SavepointOrigin.SCHEDULED)
               .map(SavepointRecord::requestedAt)
-              .findFirst()
+              .max(Comparator.naturalOrder())
               .orElse(seen);
       if (policy.scheduledDue(previous, now)) {
         SavepointRecord record =

@@ -102,6 +102,10 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
   // Touched only by the thread that runs step().
   private String version;
   private Map<String, String> extras = new LinkedHashMap<>();
+
+  /** The text of each section as last written; reused while the section has not changed. */
+  private final Map<String, String> written = new java.util.HashMap<>();
+
   private boolean forceWrite;
   private int readFailures;
   private boolean writeFailing;
@@ -317,6 +321,7 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
       }
     }
     extras = kept;
+    written.clear();
     version = stored.version();
     lastBytes = Ledgers.sizeOf(stored.sections());
   }
@@ -376,6 +381,8 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
         return;
       }
       exported.written().forEach(Runnable::run);
+      written.clear();
+      written.putAll(exported.sections());
       forceWrite = false;
       lastBytes = exported.bytes();
       lastWrite = clock.instant();
@@ -403,8 +410,14 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
       Map<String, String> out = new LinkedHashMap<>(extras);
       List<Runnable> written = new ArrayList<>();
       for (int i = 0; i < sections.size() - 1; i++) {
-        LedgerSection.Export export = sections.get(i).export(Integer.MAX_VALUE);
-        out.put(sections.get(i).key(), export.json());
+        LedgerSection section = sections.get(i);
+        String unchanged = section.dirty() ? null : this.written.get(section.key());
+        if (unchanged != null) {
+          out.put(section.key(), unchanged);
+          continue;
+        }
+        LedgerSection.Export export = section.export(Integer.MAX_VALUE);
+        out.put(section.key(), export.json());
         written.add(export.written());
       }
       int left = capacity - Ledgers.sizeOf(out) - Ledgers.utf8Length(last.key());

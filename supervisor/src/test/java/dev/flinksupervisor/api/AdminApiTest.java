@@ -383,6 +383,16 @@ class AdminApiTest {
                 ? true
                 : null);
     assertThat(record.get("origin").asText()).isEqualTo("MANUAL");
+    assertThat(flink.received)
+        .filteredOn(c -> c.method().equals("trigger"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.targetDirectory()).isEqualTo("s3://bucket/sp");
+              assertThat(c.format())
+                  .isEqualTo(dev.flinksupervisor.flink.FlinkSavepoints.Format.NATIVE);
+              assertThat(c.triggerId()).isEqualTo(record.get("triggerId").asText());
+            });
     assertThat(record.get("formatType").asText()).isEqualTo("NATIVE");
     assertThat(record.get("targetDirectory").asText()).isEqualTo("s3://bucket/sp");
     String id = record.get("id").asText();

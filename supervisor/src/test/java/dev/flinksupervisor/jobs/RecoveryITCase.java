@@ -47,6 +47,10 @@ class RecoveryITCase {
     flink = cluster.flink();
     sidecar = cluster.sidecar().set(SupervisorOptions.JAR_DIRECTORY, jars.toString()).start();
     http = new HttpTestClient(sidecar.apiPort());
+    Await.until(
+        "the sidecar to be ready to act",
+        PATIENCE,
+        () -> http.get("/readyz", null).status() == 200 ? true : null);
   }
 
   @AfterEach

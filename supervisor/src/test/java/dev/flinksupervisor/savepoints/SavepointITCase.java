@@ -101,11 +101,34 @@ class SavepointITCase {
     awaitRunning(http, job);
     long countBefore = awaitCountAbove(jobId, 100);
 
-    Response triggered = post(http, "/api/v1/jobs/" + job + "/savepoints", "{}");
+    Path chosen = dir.resolve("chosen-target");
+    Response triggered =
+        post(
+            http,
+            "/api/v1/jobs/" + job + "/savepoints",
+            "{\"targetDirectory\": \"" + chosen.toUri() + "\", \"formatType\": \"NATIVE\"}");
     assertThat(triggered.status()).isEqualTo(202);
     JsonNode done = awaitState(http, job, triggered.json().get("id").asText(), "COMPLETED");
     Path savepointDir = Path.of(URI.create(done.get("path").asText()));
     assertThat(savepointDir.resolve("_metadata")).as("the savepoint's metadata file").exists();
+    assertThat(savepointDir.toRealPath())
+        .as("in the directory asked for")
+        .startsWith(chosen.toRealPath());
+    assertThat(
+            flink
+                .miniCluster()
+                .getExecutionGraph(jobId)
+                .get()
+                .getCheckpointStatsSnapshot()
+                .getHistory()
+                .getCheckpoints()
+                .stream()
+                .map(c -> c.getProperties().getCheckpointType())
+                .filter(t -> t instanceof org.apache.flink.runtime.checkpoint.SavepointType)
+                .map(t -> ((org.apache.flink.runtime.checkpoint.SavepointType) t).getFormatType())
+                .toList())
+        .as("the JobManager took it in the format asked for")
+        .containsExactly(org.apache.flink.core.execution.SavepointFormatType.NATIVE);
 
     Response stopped =
         post(http, "/api/v1/jobs/" + job + "/stop", "{\"savepoint\": true, \"drain\": false}");
@@ -137,8 +160,17 @@ class SavepointITCase {
                 .header("Authorization", "Bearer " + TOKEN)
                 .DELETE()
                 .build());
-    assertThat(disposed.status()).isEqualTo(200);
-    assertThat(disposed.json().get("disposed").asBoolean()).isTrue();
+    assertThat(disposed.status()).isEqualTo(202);
+    Await.until(
+        "the savepoint to be disposed of",
+        PATIENCE,
+        () ->
+            http.get("/api/v1/jobs/" + job + "/savepoints/" + done.get("id").asText(), TOKEN)
+                    .json()
+                    .path("disposed")
+                    .asBoolean()
+                ? true
+                : null);
     assertThat(savepointDir).doesNotExist();
   }
 
@@ -158,7 +190,7 @@ class SavepointITCase {
     assertThat(triggered.status()).isEqualTo(202);
     String id = triggered.json().get("id").asText();
     String triggerId = triggered.json().get("triggerId").asText();
-    assertThat(triggered.json().get("state").asText()).isEqualTo("IN_PROGRESS");
+    awaitState(http, job, id, "IN_PROGRESS");
     first.close(); // the sidecar dies with the savepoint in flight
 
     sidecar = settings().start();

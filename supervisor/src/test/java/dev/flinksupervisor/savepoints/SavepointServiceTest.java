@@ -478,6 +478,16 @@ class SavepointServiceTest {
     assertThat(stop.drain()).isTrue();
     assertThat(stop.state()).isEqualTo(SavepointState.COMPLETED);
     assertThat(flink.count("stop")).isEqualTo(1);
+    assertThat(flink.received)
+        .filteredOn(c -> c.method().equals("stop"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.targetDirectory()).isEqualTo("s3://b/sp");
+              assertThat(c.format()).isEqualTo(Format.NATIVE);
+              assertThat(c.drain()).isTrue();
+              assertThat(c.triggerId()).isEqualTo(stop.triggerId());
+            });
 
     service.cancel(JOB);
     assertThat(flink.count("cancel")).isEqualTo(1);

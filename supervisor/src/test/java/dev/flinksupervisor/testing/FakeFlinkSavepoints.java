@@ -23,10 +23,22 @@ public final class FakeFlinkSavepoints implements FlinkSavepoints {
   /** Every call as "method jobOrPath trigger". */
   public final List<String> calls = new CopyOnWriteArrayList<>();
 
+  /** Every call with every argument it was given. */
+  public record Call(
+      String method,
+      String jobOrPath,
+      String triggerId,
+      String targetDirectory,
+      Format format,
+      boolean drain) {}
+
+  public final List<Call> received = new CopyOnWriteArrayList<>();
+
   @Override
   public CompletableFuture<Void> trigger(
       String jobId, String triggerId, String targetDirectory, Format format) {
     calls.add("trigger " + jobId + " " + triggerId);
+    received.add(new Call("trigger", jobId, triggerId, targetDirectory, format, false));
     return trigger.apply(jobId, triggerId);
   }
 
@@ -34,24 +46,28 @@ public final class FakeFlinkSavepoints implements FlinkSavepoints {
   public CompletableFuture<Void> stopWithSavepoint(
       String jobId, String triggerId, String targetDirectory, boolean drain, Format format) {
     calls.add("stop " + jobId + " " + triggerId);
+    received.add(new Call("stop", jobId, triggerId, targetDirectory, format, drain));
     return trigger.apply(jobId, triggerId);
   }
 
   @Override
   public CompletableFuture<Status> status(String jobId, String triggerId) {
     calls.add("status " + jobId + " " + triggerId);
+    received.add(new Call("status", jobId, triggerId, null, null, false));
     return status.apply(jobId, triggerId);
   }
 
   @Override
   public CompletableFuture<Void> cancel(String jobId) {
     calls.add("cancel " + jobId);
+    received.add(new Call("cancel", jobId, null, null, null, false));
     return cancel.apply(jobId);
   }
 
   @Override
   public CompletableFuture<Void> dispose(String path) {
     calls.add("dispose " + path);
+    received.add(new Call("dispose", path, null, null, null, false));
     return dispose.apply(path);
   }
 

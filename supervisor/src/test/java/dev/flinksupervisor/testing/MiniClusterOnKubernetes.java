@@ -23,8 +23,13 @@ public final class MiniClusterOnKubernetes implements AutoCloseable {
   }
 
   public static MiniClusterOnKubernetes start(Path dir, String name, int slots) throws Exception {
+    return start(dir, name, slots, TestKubernetes.start(dir.resolve("k8s")));
+  }
+
+  /** On the given Kubernetes API (closed with the cluster). */
+  public static MiniClusterOnKubernetes start(
+      Path dir, String name, int slots, KubernetesApi kubernetes) throws Exception {
     String clusterId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    KubernetesApi kubernetes = TestKubernetes.start(dir.resolve("k8s"));
     try {
       EmbeddedFlink flink =
           EmbeddedFlink.start(
