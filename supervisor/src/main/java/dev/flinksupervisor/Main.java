@@ -3,15 +3,8 @@ package dev.flinksupervisor;
 import dev.flinksupervisor.config.ConfigException;
 import dev.flinksupervisor.config.ConfigLoader;
 import dev.flinksupervisor.config.SupervisorConfig;
-import dev.flinksupervisor.config.SupervisorOptions;
-import dev.flinksupervisor.config.Values;
-import dev.flinksupervisor.demo.Demo;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** The command line: {@code run --config FILE} (the sidecar) and {@code demo [--api-port N]}. */
@@ -20,9 +13,10 @@ public final class Main {
       """
       Usage:
         flink-supervisor run --config FILE    run the sidecar (options: YAML file, then SUPERVISOR_* env)
-        flink-supervisor demo [--api-port N]  run an embedded Kubernetes API, Flink cluster, job and sidecar
+
+      The demo (an embedded Kubernetes API, Flink cluster, job and sidecar) is its own jar:
+        java -jar flink-supervisor-demo.jar [--api-port N]
       """;
-  static final String TOKEN_ENV = SupervisorOptions.ADMIN_TOKEN.envName();
 
   private Main() {}
 
@@ -34,7 +28,8 @@ public final class Main {
       }
       switch (args[0]) {
         case "run" -> run(args);
-        case "demo" -> demo(args);
+        case "demo" ->
+            fail("The demo is not part of the sidecar; run java -jar flink-supervisor-demo.jar.");
         case "-h", "--help", "help" -> System.out.print(USAGE);
         default -> fail("Unknown command '" + args[0] + "'.");
       }
@@ -57,71 +52,8 @@ public final class Main {
     awaitShutdown(sidecar::shutdown);
   }
 
-  private static void demo(String[] args) throws Exception {
-    String port = "8085";
-    for (int i = 1; i < args.length; i++) {
-      if ("--api-port".equals(args[i]) && i + 1 < args.length) {
-        port = args[++i];
-      } else {
-        fail("Unknown demo argument '" + args[i] + "'.");
-      }
-    }
-    try {
-      Values.port(port);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("Invalid value '" + port + "' for --api-port: " + e.getMessage());
-    }
-    String token = System.getenv(TOKEN_ENV);
-    boolean generated = token == null || token.isBlank();
-    if (generated) {
-      byte[] bytes = new byte[24];
-      new SecureRandom().nextBytes(bytes);
-      token = HexFormat.of().formatHex(bytes);
-    }
-    Path workDir = Files.createTempDirectory("flink-supervisor-demo");
-    System.out.println("Starting the demo in " + workDir + " ...");
-    Demo demo =
-        Demo.start(
-            workDir,
-            Map.of(
-                SupervisorOptions.API_PORT.key(), port,
-                SupervisorOptions.API_HOST.key(), "127.0.0.1",
-                SupervisorOptions.ADMIN_TOKEN.key(), token),
-            Clock.systemUTC());
-    String url = "http://127.0.0.1:" + demo.apiPort();
-    System.out.printf(
-        """
-
-        flink-supervisor demo is running.
-          Kubernetes API:  %s
-          Flink cluster:   %s (Kubernetes HA, example job %s)
-          Admin API:       %s
-          Admin token:     %s
-
-        Try:
-          curl -s -H 'Authorization: Bearer %s' %s/api/v1/jobs
-          curl -s -H 'Authorization: Bearer %s' %s/api/v1/cluster
-          curl -s %s/readyz
-
-        Press Ctrl-C to stop.
-        """,
-        demo.kubernetes().describe(),
-        demo.clusterId(),
-        demo.jobId(),
-        url,
-        generated
-            ? token + "  (generated; set " + TOKEN_ENV + " to choose one)"
-            : "(from " + TOKEN_ENV + ")",
-        token,
-        url,
-        token,
-        url,
-        url);
-    awaitShutdown(demo);
-  }
-
   /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then runs {@code stop}. */
-  private static void awaitShutdown(AutoCloseable stop) throws InterruptedException {
+  public static void awaitShutdown(AutoCloseable stop) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -139,7 +71,7 @@ public final class Main {
     closed.await();
   }
 
-  private static void fail(String message) {
+  static void fail(String message) {
     throw new ConfigException(message + "\n" + USAGE);
   }
 }

@@ -202,7 +202,7 @@ public final class Sidecar implements AutoCloseable {
             List.of(
                 new Coordinator.Step("savepoints", savepoints.service()::tick),
                 new Coordinator.Step("reprofiles", jobs.reprofiler()::tick),
-                new Coordinator.Step("jobs", () -> jobs.service().tick(fresh.getAsBoolean()))),
+                new Coordinator.Step("jobs", () -> jobs.recovery().tick(fresh.getAsBoolean()))),
             new Coordinator.Step(
                 "housekeeping",
                 new Housekeeping(

@@ -118,6 +118,7 @@ class RecordBoundsTest {
             keeper::step,
             new JobLanes(Runnable::run));
     JobLanes jobLanes = new JobLanes(Runnable::run);
+    SequentialIds jobIds = new SequentialIds();
     JarFiles jarFiles = new JarFiles(jars, jars.resolve("uploads"));
     JobService jobService =
         new JobService(
@@ -128,12 +129,25 @@ class RecordBoundsTest {
             events,
             clock,
             jarFiles,
-            new SequentialIds(),
+            jobIds,
             keeper::step,
             SlotProfiles.NONE,
             reprofiles,
             jobLanes,
-            new JobService.Settings(Duration.ofMinutes(10), Duration.ofDays(7)));
+            Duration.ofDays(7));
+    dev.flinksupervisor.jobs.Recovery recovery =
+        new dev.flinksupervisor.jobs.Recovery(
+            jobService,
+            owned,
+            book,
+            cluster,
+            events,
+            clock,
+            jobIds,
+            keeper::step,
+            reprofiles,
+            jobLanes,
+            Duration.ofMinutes(10));
     Housekeeping housekeeping =
         new Housekeeping(
             jobService,
@@ -184,7 +198,7 @@ class RecordBoundsTest {
       }
       cluster.update(s -> s.withJobs(jobs, clock.instant()));
       savepoints.tick();
-      jobService.tick(true);
+      recovery.tick(true);
       if (tick % 6 == 0) {
         housekeeping.run();
       }

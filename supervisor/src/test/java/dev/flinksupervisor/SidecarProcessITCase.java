@@ -52,6 +52,37 @@ class SidecarProcessITCase {
   }
 
   @Test
+  void the_sidecars_jar_carries_no_demo_and_says_where_the_demo_is() throws Exception {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(JAR.toFile())) {
+      assertThat(jar.stream().map(java.util.jar.JarEntry::getName))
+          .as("no demo classes, no embedded Kubernetes API")
+          .noneMatch(n -> n.startsWith("dev/flinksupervisor/demo/"))
+          .noneMatch(n -> n.startsWith("io/fabric8/kubernetes/client/server/mock/"))
+          .noneMatch(n -> n.startsWith("io/fabric8/mockwebserver/"))
+          .anyMatch(n -> n.equals("dev/flinksupervisor/Sidecar.class"));
+    }
+    try (java.util.jar.JarFile demo =
+        new java.util.jar.JarFile(Path.of("target", "flink-supervisor-demo.jar").toFile())) {
+      assertThat(demo.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo("dev.flinksupervisor.demo.DemoMain");
+    }
+    Path log = dir.resolve("demo.log");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "demo")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(log)).contains("flink-supervisor-demo.jar");
+  }
+
+  @Test
   void an_unknown_option_stops_the_start_with_its_name() throws Exception {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "kubernetes.cluster-id: x\nsupervision.pol-interval: 1s\n");

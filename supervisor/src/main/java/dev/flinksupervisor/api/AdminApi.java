@@ -1,8 +1,6 @@
 package dev.flinksupervisor.api;
 
 import dev.flinksupervisor.api.ApiModel.ClusterJson;
-import dev.flinksupervisor.api.ApiModel.EventJson;
-import dev.flinksupervisor.api.ApiModel.EventListJson;
 import dev.flinksupervisor.api.ApiModel.Freshness;
 import dev.flinksupervisor.api.ApiModel.JobDetailJson;
 import dev.flinksupervisor.api.ApiModel.JobJson;
@@ -16,9 +14,7 @@ import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.store.RecordState;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
-import dev.flinksupervisor.supervision.Event;
 import dev.flinksupervisor.supervision.EventLog;
-import dev.flinksupervisor.supervision.EventSubscription;
 import dev.flinksupervisor.supervision.EventTypes;
 import dev.flinksupervisor.supervision.HealthPolicies;
 import dev.flinksupervisor.supervision.JobView;
@@ -31,14 +27,11 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.sse.SseClient;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -89,6 +82,7 @@ public final class AdminApi implements AutoCloseable {
   private final SavepointRoutes savepointRoutes;
   private final HealthRoutes healthRoutes;
   private final JobRoutes jobRoutes;
+  private final EventRoutes eventRoutes;
   private final Javalin app;
 
   public AdminApi(
@@ -98,6 +92,7 @@ public final class AdminApi implements AutoCloseable {
       SavepointService savepoints,
       HealthPolicies healthPolicies,
       JobService jobs,
+      dev.flinksupervisor.jobs.Recovery recovery,
       Reprofiler reprofiler,
       RestorableRecord restorable,
       RecordState record,
@@ -115,7 +110,9 @@ public final class AdminApi implements AutoCloseable {
     Access access = new Access(state, record);
     this.savepointRoutes = new SavepointRoutes(savepoints, state, access);
     this.healthRoutes = new HealthRoutes(healthPolicies, state, access);
-    this.jobRoutes = new JobRoutes(jobs, reprofiler, access, settings.maxUploadBytes());
+    this.eventRoutes =
+        new EventRoutes(events, settings.eventStreamQueue(), settings.maxEventStreams());
+    this.jobRoutes = new JobRoutes(jobs, recovery, reprofiler, access, settings.maxUploadBytes());
     this.app = Javalin.create(this::configure);
   }
 
@@ -168,26 +165,8 @@ public final class AdminApi implements AutoCloseable {
     config.routes.get(API + "/cluster", this::cluster);
     config.routes.get(API + "/jobs", this::jobs);
     config.routes.get(API + "/jobs/{jobId}", this::job);
-    config.routes.get(API + "/events", this::events);
     config.routes.get(API + "/restorable", ctx -> ctx.json(new RestorableList(restorable.all())));
-    config.routes.before(
-        API + "/events/stream",
-        ctx -> {
-          String accept = ctx.header("Accept");
-          boolean get = ctx.method() == io.javalin.http.HandlerType.GET;
-          if (get && (accept == null || !accept.contains("text/event-stream"))) {
-            throw new ProblemException(
-                Problem.of(
-                    406,
-                    "not-acceptable",
-                    "Not acceptable",
-                    "The event stream is server-sent events: send 'Accept: text/event-stream'."));
-          }
-          if (get) {
-            subscribe(ctx);
-          }
-        });
-    config.routes.sse(API + "/events/stream", this::eventStream);
+    eventRoutes.register(config.routes, API);
     savepointRoutes.register(config.routes, API);
     healthRoutes.register(config.routes, API);
     jobRoutes.register(config.routes, API);
@@ -340,79 +319,6 @@ public final class AdminApi implements AutoCloseable {
     }
     Freshness freshness = freshness(snapshot);
     ctx.json(new JobDetailJson(JobJson.of(view, freshness), jobRoutes.slotsOf(jobId), freshness));
-  }
-
-  private void events(Context ctx) {
-    String jobId = ctx.queryParam("jobId");
-    Instant since = parseSince(ctx.queryParam("since"));
-    ctx.json(new EventListJson(events.query(jobId, since).stream().map(EventJson::of).toList()));
-  }
-
-  private static final String SUBSCRIPTION = "flink-supervisor.event-subscription";
-
-  /** Opens the event stream's subscription before answering, so that too many is a 503. */
-  private void subscribe(Context ctx) {
-    String jobId = ctx.queryParam("jobId");
-    Instant since = parseSince(ctx.queryParam("since"));
-    try {
-      ctx.attribute(
-          SUBSCRIPTION,
-          events.subscribe(jobId, since, settings.eventStreamQueue(), settings.maxEventStreams()));
-    } catch (EventLog.TooManySubscriptions e) {
-      throw new ProblemException(
-              Problem.of(503, "too-many-streams", "Too many event streams", e.getMessage()))
-          .retryAfter(10);
-    }
-  }
-
-  /**
-   * Server-sent events: every event as it is recorded ({@code event: <type>}, {@code id}, JSON
-   * data), after those since {@code ?since=} when given; {@code ?jobId=} narrows to one job. Each
-   * client is served by its own thread from its own bounded queue: a slow client only slows itself,
-   * and one that falls too far behind gets a {@code dropped} event and is disconnected.
-   */
-  private void eventStream(SseClient client) {
-    EventSubscription subscription = client.ctx().attribute(SUBSCRIPTION);
-    if (subscription == null) {
-      client.close();
-      return;
-    }
-    client.onClose(subscription::close);
-    try {
-      while (!client.terminated()) {
-        java.util.Optional<Event> next = subscription.next(Duration.ofSeconds(15));
-        if (next.isPresent()) {
-          Event e = next.get();
-          client.sendEvent(e.type(), Json.writeString(EventJson.of(e)), String.valueOf(e.id()));
-        } else if (subscription.closed()) {
-          subscription
-              .dropped()
-              .ifPresent(
-                  reason ->
-                      client.sendEvent("dropped", Json.writeString(Map.of("reason", reason))));
-          break;
-        } else {
-          client.sendComment("keep-alive");
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      subscription.close();
-      client.close();
-    }
-  }
-
-  private static Instant parseSince(String sinceText) {
-    if (sinceText == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(sinceText);
-    } catch (DateTimeParseException e) {
-      throw ProblemException.badRequest(
-          "since", "'since' must be an ISO-8601 instant such as 2026-01-01T00:00:00Z.");
-    }
   }
 
   /** Every request, timed by method, route (the matched path, not the URL) and status. */

@@ -92,6 +92,7 @@ public final class AdminServer implements AutoCloseable {
             savepoints,
             health,
             jobs.service(),
+            jobs.recovery(),
             jobs.reprofiler(),
             restorable,
             record,

@@ -18,12 +18,19 @@ import java.util.Map;
 
 /** Submitting, restarting, re-profiling and describing the jobs the sidecar runs. */
 final class JobRoutes {
+  private final dev.flinksupervisor.jobs.Recovery recovery;
   private final JobService jobs;
   private final Reprofiler reprofiler;
   private final Access access;
   private final long maxUploadBytes;
 
-  JobRoutes(JobService jobs, Reprofiler reprofiler, Access access, long maxUploadBytes) {
+  JobRoutes(
+      JobService jobs,
+      dev.flinksupervisor.jobs.Recovery recovery,
+      Reprofiler reprofiler,
+      Access access,
+      long maxUploadBytes) {
+    this.recovery = recovery;
     this.jobs = jobs;
     this.reprofiler = reprofiler;
     this.access = access;
@@ -188,7 +195,7 @@ final class JobRoutes {
 
   private void restart(Context ctx) {
     access.requireOperatorOnActive(ctx);
-    submitted(ctx, Refusals.answer(() -> jobs.restart(ctx.pathParam("jobId"))));
+    submitted(ctx, Refusals.answer(() -> recovery.restart(ctx.pathParam("jobId"))));
   }
 
   /** 202 with the job's record, whose {@code submission} tells when Flink took the run. */

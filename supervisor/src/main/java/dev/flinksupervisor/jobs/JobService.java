@@ -3,10 +3,7 @@ package dev.flinksupervisor.jobs;
 import dev.flinksupervisor.flink.FlinkJobs;
 import dev.flinksupervisor.flink.TaskManagers;
 import dev.flinksupervisor.jobs.OwnedJob.Submission;
-import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
-import dev.flinksupervisor.savepoints.SavepointRecord;
-import dev.flinksupervisor.savepoints.SavepointState;
 import dev.flinksupervisor.slots.AllocatedSlot;
 import dev.flinksupervisor.slots.Capacity;
 import dev.flinksupervisor.slots.SlotFit;
@@ -14,7 +11,6 @@ import dev.flinksupervisor.slots.SlotProfile;
 import dev.flinksupervisor.slots.SlotProfiles;
 import dev.flinksupervisor.store.RecordUnavailable;
 import dev.flinksupervisor.store.Recorder;
-import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.EventTypes;
@@ -28,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
-import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +50,6 @@ public final class JobService {
   /** How long a submission waits when its record could not be stored. */
   static final Duration UNRECORDED_RETRY = Duration.ofSeconds(5);
 
-  /** What the service needs to know of time. */
-  public record Settings(Duration recoveryResetAfter, Duration finishedRetention) {}
-
   private final FlinkJobs flink;
   private final OwnedJobs owned;
   private final SavepointBook savepoints;
@@ -71,7 +62,7 @@ public final class JobService {
   private final SlotProfiles slotProfiles;
   private final Reprofiles reprofiles;
   private final JobLanes lanes;
-  private final Settings settings;
+  private final Duration finishedRetention;
 
   public JobService(
       FlinkJobs flink,
@@ -86,7 +77,7 @@ public final class JobService {
       SlotProfiles slotProfiles,
       Reprofiles reprofiles,
       JobLanes lanes,
-      Settings settings) {
+      Duration finishedRetention) {
     this.flink = flink;
     this.owned = owned;
     this.savepoints = savepoints;
@@ -99,7 +90,7 @@ public final class JobService {
     this.slotProfiles = slotProfiles;
     this.reprofiles = reprofiles;
     this.lanes = lanes;
-    this.settings = settings;
+    this.finishedRetention = finishedRetention;
   }
 
   /** The profiles a spec names, by slot-sharing group; refused when a name is not configured. */
@@ -389,157 +380,6 @@ public final class JobService {
   }
 
   /**
-   * Restarts a job the sidecar submitted, from its newest restorable state, by hand: the new run is
-   * recorded and handed to its lane.
-   */
-  public OwnedJob restart(String jobId) {
-    OwnedJob job = requireOwned(jobId);
-    requireNotReprofiling(jobId);
-    if (job.submission() == Submission.PENDING || lanes.busy(jobId)) {
-      throw new Refused(
-          Refused.Kind.CONFLICT, "Job " + jobId + " is being submitted; try again once it ran.");
-    }
-    JobStatus status = statusOf(jobId);
-    if (status != null && !status.isGloballyTerminalState()) {
-      throw new Refused(
-          Refused.Kind.CONFLICT,
-          "Job " + jobId + " is " + status + "; stop it (with a savepoint) before restarting it.");
-    }
-    return restartFromLatest(job, "on request", true)
-        .orElseThrow(
-            () ->
-                new Refused(
-                    Refused.Kind.NOT_POSSIBLE,
-                    owned.get(jobId).map(OwnedJob::gaveUp).orElse("Restart failed")));
-  }
-
-  /**
-   * One pass over the jobs the sidecar submitted: submissions still pending, recovery of failed
-   * runs, attempts that start over after a long enough run, and when a run ended for good. It hands
-   * every call to Flink to the job's lane and calls nothing remote itself.
-   *
-   * @param fresh whether the cluster's view is fresh enough to say a job is gone
-   */
-  public void tick(boolean fresh) {
-    Instant now = clock.instant();
-    ClusterSnapshot snapshot = cluster.snapshot();
-    for (OwnedJob job : owned.all()) {
-      try {
-        tickJob(job, snapshot, fresh, now);
-      } catch (RuntimeException e) {
-        LOG.error("Looking after job {} failed unexpectedly", job.jobId(), e);
-      }
-    }
-  }
-
-  private void tickJob(OwnedJob job, ClusterSnapshot snapshot, boolean fresh, Instant now) {
-    String jobId = job.jobId();
-    if (job.submission() == Submission.PENDING) {
-      lanes.offer(jobId, () -> submitPending(jobId));
-      return;
-    }
-    JobView view = snapshot.jobs().get(jobId);
-    JobStatus status = view == null ? null : view.summary().status();
-    RecoveryPolicy policy = job.spec().recovery();
-    boolean recovers = policy.mode() == Mode.RESTART_FROM_LATEST && job.gaveUp() == null;
-    boolean failed =
-        status == JobStatus.FAILED
-            || (job.submission() == Submission.REFUSED && job.attempts() > 0);
-    if (status == JobStatus.RUNNING
-        && job.attempts() > 0
-        && view.summary().lastModification() > 0
-        && !Instant.ofEpochMilli(view.summary().lastModification())
-            .plus(settings.recoveryResetAfter())
-            .isAfter(now)) {
-      owned.put(jobId, job.attemptsReset());
-      return;
-    }
-    boolean endedForGood =
-        (status != null && status.isGloballyTerminalState() && !(failed && recovers))
-            || (job.submission() == Submission.REFUSED && !(failed && recovers))
-            || (status == null && fresh && job.submission() == Submission.SUBMITTED && !recovers);
-    if (endedForGood != (job.endedAt() != null)) {
-      owned.put(jobId, job.endedAt(endedForGood ? now : null));
-      return;
-    }
-    if (!recovers || !failed || reprofiles.inFlightOn(jobId).isPresent() || lanes.busy(jobId)) {
-      return;
-    }
-    if (job.nextAttemptAt() != null && job.nextAttemptAt().isAfter(now)) {
-      return;
-    }
-    if (job.attempts() >= policy.maxAttempts()) {
-      giveUp(
-          job,
-          "it failed again after " + job.attempts() + " restart(s), the most its policy allows");
-      return;
-    }
-    restartFromLatest(
-        job,
-        "it FAILED (attempt " + (job.attempts() + 1) + " of " + policy.maxAttempts() + ")",
-        false);
-  }
-
-  /**
-   * Records the job's next run, from its newest state, and hands its submission to the lane.
-   *
-   * @param requested by hand: a record that cannot be stored is refused (503) instead of retried
-   */
-  private Optional<OwnedJob> restartFromLatest(OwnedJob job, String why, boolean requested) {
-    RecoveryPolicy policy = job.spec().recovery();
-    Instant now = clock.instant();
-    Optional<State> state = newestState(job);
-    if (state.isPresent()
-        && Duration.between(state.get().completedAt(), now).compareTo(policy.maxStateAge()) > 0) {
-      giveUp(
-          job, "its newest state " + state.get().path() + " is older than " + policy.maxStateAge());
-      return Optional.empty();
-    }
-    String restorePath = state.map(State::path).orElse(job.spec().restorePath());
-    String newJobId = jobIds.get();
-    Instant nextAttempt =
-        now.plus(policy.backoff().multipliedBy(1L << Math.min(job.attempts(), 20)));
-    OwnedJob next = job.restartedAs(newJobId, now, nextAttempt, restorePath);
-    owned.put(job.jobId(), next);
-    try {
-      recorder.recordNow();
-    } catch (RecordUnavailable e) {
-      owned.put(newJobId, job);
-      if (requested) {
-        throw Refused.unavailable(e);
-      }
-      owned.put(job.jobId(), job.withNextAttempt(now.plus(UNRECORDED_RETRY)));
-      events.record(
-          EventTypes.RECOVERY_FAILED,
-          Severity.WARNING,
-          job.jobId(),
-          "Not restarting yet: the new run's record is not stored (" + e.getMessage() + ")");
-      return Optional.empty();
-    }
-    events.record(
-        EventTypes.RECOVERY_STARTED,
-        Severity.WARNING,
-        job.jobId(),
-        "Restarting because "
-            + why
-            + ": new job "
-            + newJobId
-            + " from "
-            + (restorePath == null ? "no state" : restorePath));
-    lanes.submit(newJobId, () -> submitPending(newJobId));
-    return Optional.of(next);
-  }
-
-  private void giveUp(OwnedJob job, String reason) {
-    owned.put(job.jobId(), job.givenUp(reason));
-    events.record(
-        EventTypes.RECOVERY_GAVE_UP,
-        Severity.ERROR,
-        job.jobId(),
-        "Not restarting the job: " + reason);
-  }
-
-  /**
    * Forgets the jobs whose runs ended for good longer than the retention ago, with their savepoint
    * records and re-profiling operations (the savepoint files stay).
    *
@@ -550,7 +390,7 @@ public final class JobService {
     Set<String> forgotten = new HashSet<>();
     for (OwnedJob job : owned.all()) {
       if (job.endedAt() == null
-          || job.endedAt().plus(settings.finishedRetention()).isAfter(now)
+          || job.endedAt().plus(finishedRetention).isAfter(now)
           || lanes.busy(job.jobId())) {
         continue;
       }
@@ -567,7 +407,7 @@ public final class JobService {
           "Forgot the job and its savepoint records: it ended at "
               + job.endedAt()
               + ", more than "
-              + settings.finishedRetention()
+              + finishedRetention
               + " ago (savepoint files are kept)");
     }
     return forgotten;
@@ -592,38 +432,6 @@ public final class JobService {
       }
     }
     return jarsInUse;
-  }
-
-  /** A state to restore from, and when it was completed. */
-  private record State(String path, Instant completedAt) {}
-
-  private Optional<State> newestState(OwnedJob job) {
-    List<String> runs = new ArrayList<>(job.previousJobIds());
-    runs.add(job.jobId());
-    List<State> candidates = new ArrayList<>();
-    for (String run : runs) {
-      for (SavepointRecord r : savepoints.ofJob(run)) {
-        if (r.state() == SavepointState.COMPLETED && !r.disposed()) {
-          candidates.add(new State(r.path(), r.completedAt()));
-        }
-      }
-      JobView view = cluster.snapshot().jobs().get(run);
-      if (view != null) {
-        view.restorable()
-            .ifPresent(
-                r ->
-                    candidates.add(
-                        new State(
-                            r.checkpoint().externalPath(),
-                            Instant.ofEpochMilli(r.checkpoint().completedAt()))));
-      }
-    }
-    return candidates.stream().max(Comparator.comparing(State::completedAt));
-  }
-
-  private JobStatus statusOf(String jobId) {
-    JobView view = cluster.snapshot().jobs().get(jobId);
-    return view == null ? null : view.summary().status();
   }
 
   private static FlinkJobs.Submission submission(

@@ -15,15 +15,16 @@ import java.util.UUID;
 import org.apache.flink.api.common.JobID;
 
 /**
- * The jobs feature: submission, recovery and re-profiling, and the threads their calls to Flink run
- * on (building a job graph runs the user's main method, so these are kept apart from the
- * savepoints' threads).
+ * The jobs feature: submission ({@link JobService}), {@link Recovery} and re-profiling, and the
+ * threads their calls to Flink run on (building a job graph runs the user's main method, so these
+ * are kept apart from the savepoints' threads).
  */
 public final class Jobs implements AutoCloseable {
   private final JobLanes lanes;
   private final JarFiles jars;
   private final JobService service;
   private final Reprofiler reprofiler;
+  private final Recovery recovery;
 
   public Jobs(
       SupervisorConfig config,
@@ -55,9 +56,20 @@ public final class Jobs implements AutoCloseable {
             config.slotProfiles(),
             reprofiles,
             lanes,
-            new JobService.Settings(
-                config.get(SupervisorOptions.RECOVERY_RESET_AFTER),
-                config.get(SupervisorOptions.LEDGER_FINISHED_RETENTION)));
+            config.get(SupervisorOptions.LEDGER_FINISHED_RETENTION));
+    this.recovery =
+        new Recovery(
+            service,
+            owned,
+            book,
+            state,
+            events,
+            clock,
+            () -> new JobID().toHexString(),
+            recorder,
+            reprofiles,
+            lanes,
+            config.get(SupervisorOptions.RECOVERY_RESET_AFTER));
     this.reprofiler =
         new Reprofiler(
             service,
@@ -80,6 +92,10 @@ public final class Jobs implements AutoCloseable {
 
   public Reprofiler reprofiler() {
     return reprofiler;
+  }
+
+  public Recovery recovery() {
+    return recovery;
   }
 
   public JarFiles jars() {

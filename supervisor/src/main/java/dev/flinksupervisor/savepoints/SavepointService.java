@@ -294,7 +294,8 @@ public final class SavepointService {
       byJob.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r);
     }
     for (Map.Entry<String, List<SavepointRecord>> job : byJob.entrySet()) {
-      List<Disposal> disposals = retentionOf(job.getKey(), job.getValue(), now);
+      List<Retention.Disposal> disposals =
+          Retention.disposals(policyOf(job.getKey()), job.getValue(), now);
       if (!disposals.isEmpty()) {
         lanes.offer(job.getKey(), () -> disposals.forEach(d -> disposeNow(d.record(), d.why())));
       }
@@ -473,36 +474,6 @@ public final class SavepointService {
             + " attempt(s): "
             + reason);
     return failed;
-  }
-
-  private record Disposal(SavepointRecord record, String why) {}
-
-  /**
-   * The completed savepoints beyond the job's retention (count and age), never the newest completed
-   * one. What cannot be disposed of is recorded and tried again at the next pass.
-   */
-  private List<Disposal> retentionOf(String jobId, List<SavepointRecord> records, Instant now) {
-    SavepointPolicy policy = policyOf(jobId);
-    List<SavepointRecord> completed =
-        records.stream()
-            .filter(r -> r.state() == SavepointState.COMPLETED && !r.disposed())
-            .sorted(Comparator.comparing(SavepointRecord::completedAt).reversed())
-            .toList();
-    List<Disposal> out = new ArrayList<>();
-    for (int i = 1; i < completed.size(); i++) {
-      SavepointRecord r = completed.get(i);
-      boolean tooMany = i >= policy.retainCount();
-      boolean tooOld = r.completedAt().plus(policy.retainAge()).isBefore(now);
-      if (tooMany || tooOld) {
-        out.add(
-            new Disposal(
-                r,
-                tooMany
-                    ? "beyond the newest " + policy.retainCount()
-                    : "older than " + policy.retainAge()));
-      }
-    }
-    return out;
   }
 
   /**

@@ -88,6 +88,7 @@ final class TestAdminApis {
     SavepointBook book = new SavepointBook();
     OwnedJobs owned = new OwnedJobs();
     Reprofiles reprofiles = new Reprofiles();
+    SequentialIds jobIds = new SequentialIds();
     HealthPolicies health =
         new HealthPolicies(
             new HealthThresholds(
@@ -129,12 +130,13 @@ final class TestAdminApis {
             events,
             clock,
             new JarFiles(Path.of("target"), Path.of("target", "uploads")),
-            new SequentialIds(),
+            jobIds,
             keeper,
             SlotProfiles.NONE,
             reprofiles,
             new JobLanes("test-jobs", 2),
-            new JobService.Settings(Duration.ofMinutes(10), Duration.ofDays(7)));
+            Duration.ofDays(7));
+    JobLanes jobLanes = new JobLanes("test-jobs", 2);
     return new AdminApi(
         settings,
         state,
@@ -142,6 +144,18 @@ final class TestAdminApis {
         savepoints,
         health,
         jobs,
+        new dev.flinksupervisor.jobs.Recovery(
+            jobs,
+            owned,
+            book,
+            state,
+            events,
+            clock,
+            jobIds,
+            keeper,
+            reprofiles,
+            jobLanes,
+            Duration.ofMinutes(10)),
         new Reprofiler(
             jobs,
             savepoints,
@@ -151,10 +165,10 @@ final class TestAdminApis {
             events,
             clock,
             new SequentialIds(),
-            new SequentialIds(),
+            jobIds,
             keeper,
             Duration.ofSeconds(5),
-            new JobLanes("test-jobs", 2)),
+            jobLanes),
         restorable,
         keeper,
         metrics,

@@ -45,7 +45,11 @@ class JobServiceTest {
   private final OwnedJobs owned = new OwnedJobs();
   private final SavepointBook book = new SavepointBook();
   private volatile RecordUnavailable recordFails;
+  private final Reprofiles reprofiles = new Reprofiles();
+  private final JobLanes lanes = new JobLanes(Runnable::run);
+  private final SequentialIds jobIds = new SequentialIds();
   private JobService service;
+  private Recovery recovery;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -60,7 +64,7 @@ class JobServiceTest {
             events,
             clock,
             new JarFiles(jars, jars.resolve("uploads")),
-            new SequentialIds(),
+            jobIds,
             () -> {
               if (recordFails != null) {
                 throw recordFails;
@@ -74,9 +78,26 @@ class JobServiceTest {
                     "64m",
                     "small.managed-memory",
                     "16m")),
-            new Reprofiles(),
-            new JobLanes(Runnable::run),
-            new JobService.Settings(Duration.ofMinutes(10), Duration.ofDays(7)));
+            reprofiles,
+            lanes,
+            Duration.ofDays(7));
+    recovery =
+        new Recovery(
+            service,
+            owned,
+            book,
+            cluster,
+            events,
+            clock,
+            jobIds,
+            () -> {
+              if (recordFails != null) {
+                throw recordFails;
+              }
+            },
+            reprofiles,
+            lanes,
+            Duration.ofMinutes(10));
   }
 
   private static JobSpec spec(String jar, RecoveryPolicy recovery) {
@@ -199,16 +220,16 @@ class JobServiceTest {
   void recovery_attempts_start_over_once_the_job_has_run_long_enough() {
     OwnedJob first = service.submit(spec("app.jar", RESTART));
     jobIs(first.jobId(), JobStatus.FAILED, null);
-    service.tick(true);
+    recovery.tick(true);
     OwnedJob second = owned.all().get(0);
     assertThat(second.attempts()).isEqualTo(1);
 
     jobIs(second.jobId(), JobStatus.RUNNING, null, clock.instant());
     clock.advance(Duration.ofMinutes(9));
-    service.tick(true);
+    recovery.tick(true);
     assertThat(owned.all().get(0).attempts()).isEqualTo(1);
     clock.advance(Duration.ofMinutes(1));
-    service.tick(true);
+    recovery.tick(true);
 
     assertThat(owned.all().get(0).attempts()).isZero();
   }
@@ -236,7 +257,7 @@ class JobServiceTest {
             false,
             null));
     jobIs(job.jobId(), JobStatus.FINISHED, null);
-    service.tick(true);
+    recovery.tick(true);
     assertThat(owned.all().get(0).endedAt()).isEqualTo(clock.instant());
 
     clock.advance(Duration.ofDays(6));
@@ -259,7 +280,7 @@ class JobServiceTest {
         JobStatus.FAILED,
         new CheckpointInfo(5, T0.toEpochMilli(), false, "file:/cp/chk-5"));
 
-    service.tick(true);
+    recovery.tick(true);
     OwnedJob second = owned.all().get(0);
     assertThat(second.jobId()).isNotEqualTo(first.jobId());
     assertThat(second.previousJobIds()).containsExactly(first.jobId());
@@ -270,16 +291,16 @@ class JobServiceTest {
         second.jobId(),
         JobStatus.FAILED,
         new CheckpointInfo(9, T0.plusSeconds(5).toEpochMilli(), false, "file:/cp/chk-9"));
-    service.tick(true);
+    recovery.tick(true);
     assertThat(flink.submitted).as("not before the backoff").hasSize(2);
     clock.advance(Duration.ofSeconds(10));
-    service.tick(true);
+    recovery.tick(true);
     OwnedJob third = owned.all().get(0);
     assertThat(flink.submitted.get(2).restorePath()).isEqualTo("file:/cp/chk-9");
 
     jobIs(third.jobId(), JobStatus.FAILED, null);
     clock.advance(Duration.ofMinutes(1));
-    service.tick(true);
+    recovery.tick(true);
     assertThat(flink.submitted).as("no more than maxAttempts restarts").hasSize(3);
     assertThat(owned.all().get(0).gaveUp()).contains("after 2 restart(s)");
     assertThat(events.query(null, null))
@@ -296,7 +317,7 @@ class JobServiceTest {
         new CheckpointInfo(5, T0.toEpochMilli(), false, "file:/cp/chk-5"));
     clock.advance(Duration.ofHours(2));
 
-    service.tick(true);
+    recovery.tick(true);
 
     assertThat(flink.submitted).hasSize(1);
     assertThat(owned.all().get(0).gaveUp()).contains("older than PT1H");
@@ -306,13 +327,13 @@ class JobServiceTest {
   void a_manual_restart_needs_an_owned_stopped_job() {
     OwnedJob job = service.submit(spec("app.jar", RecoveryPolicy.NONE));
     jobIs(job.jobId(), JobStatus.RUNNING, null);
-    assertThatThrownBy(() -> service.restart(job.jobId())).hasMessageContaining("is RUNNING");
+    assertThatThrownBy(() -> recovery.restart(job.jobId())).hasMessageContaining("is RUNNING");
 
     jobIs(
         "ffffffffffffffffffffffffffffffff",
         JobStatus.FAILED,
         new CheckpointInfo(1, 1, false, "file:/x"));
-    assertThatThrownBy(() -> service.restart("ffffffffffffffffffffffffffffffff"))
+    assertThatThrownBy(() -> recovery.restart("ffffffffffffffffffffffffffffffff"))
         .hasMessageContaining("not submitted by this sidecar")
         .hasMessageContaining("file:/x");
 
@@ -320,7 +341,7 @@ class JobServiceTest {
         job.jobId(),
         JobStatus.CANCELED,
         new CheckpointInfo(3, T0.toEpochMilli(), false, "file:/cp/3"));
-    OwnedJob restarted = service.restart(job.jobId());
+    OwnedJob restarted = recovery.restart(job.jobId());
     assertThat(restarted.previousJobIds()).containsExactly(job.jobId());
     assertThat(flink.submitted.get(1).restorePath()).isEqualTo("file:/cp/3");
   }

@@ -80,7 +80,7 @@ class ReprofilerTest {
                     "large.task-heap", "256m")),
             operations,
             new JobLanes(Runnable::run),
-            new JobService.Settings(Duration.ofMinutes(10), Duration.ofDays(7)));
+            Duration.ofDays(7));
     savepoints =
         new SavepointService(
             flinkSavepoints,

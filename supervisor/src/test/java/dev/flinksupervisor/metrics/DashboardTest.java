@@ -77,6 +77,15 @@ class DashboardTest {
     } catch (LedgerException expected) {
       // counted as a failed write
     }
+    RecordMeters.bind(
+        setup.registry(),
+        new dev.flinksupervisor.store.LedgerKeeper(
+            new InMemoryLedger(1000),
+            java.util.List.of(),
+            () -> 1,
+            dev.flinksupervisor.store.RecordObserver.NONE,
+            java.time.Clock.systemUTC(),
+            java.time.Duration.ofSeconds(1)));
     String scrape = setup.scrape();
 
     Set<String> named = new TreeSet<>();

@@ -52,7 +52,13 @@ public final class FaultyKubernetes implements KubernetesApi {
         new Dispatcher() {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
-            served.add(request.getMethod() + " " + request.getPath());
+            String body = request.getUtf8Body();
+            served.add(
+                request.getMethod()
+                    + " "
+                    + request.getPath()
+                    + " "
+                    + (body == null ? "" : body.substring(0, Math.min(body.length(), 4096))));
             for (Fault fault : faults) {
               if (fault.matches().test(request) && fault.active().getAsBoolean()) {
                 if (!fault.delay().isZero()) {
@@ -113,6 +119,14 @@ public final class FaultyKubernetes implements KubernetesApi {
     return r -> r.getMethod().equalsIgnoreCase(method) && r.getPath().contains(path);
   }
 
+  /** Requests that create an object named {@code name}. */
+  public static Predicate<RecordedRequest> creating(String name) {
+    return r ->
+        r.getMethod().equalsIgnoreCase("POST")
+            && r.getUtf8Body() != null
+            && r.getUtf8Body().contains("\"name\":\"" + name + "\"");
+  }
+
   /** Answers matching requests with {@code status} while {@code active} holds. */
   public void fail(Predicate<RecordedRequest> matches, BooleanSupplier active, int status) {
     faults.add(new Fault(matches, active, status, Duration.ZERO));
@@ -123,9 +137,12 @@ public final class FaultyKubernetes implements KubernetesApi {
     faults.add(new Fault(matches, active, 0, delay));
   }
 
-  /** How many requests with {@code method} whose path contains {@code path} were served. */
-  public long count(String method, String path) {
-    return served.stream().filter(r -> r.startsWith(method + " ") && r.contains(path)).count();
+  /**
+   * How many requests with {@code method} whose path, or the start of whose body, contains {@code
+   * text} were served so far.
+   */
+  public long count(String method, String text) {
+    return served.stream().filter(r -> r.startsWith(method + " ") && r.contains(text)).count();
   }
 
   private static void sleep(Duration delay) {
