@@ -121,7 +121,7 @@ public final class Coordinator implements AutoCloseable {
   private static void run(Step step) {
     try {
       step.action().run();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // one step's failure never stops the others or the loop
       LOG.error("The periodic step '{}' failed unexpectedly", step.name(), e);
     }
   }

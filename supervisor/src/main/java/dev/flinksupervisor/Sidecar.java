@@ -38,10 +38,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +173,10 @@ public final class Sidecar implements AutoCloseable {
                 clock,
                 record));
     savepoints.service().observe(meters::savepointEnded);
+    // Building a job graph runs the user's main(): on threads of its own, never a shared pool.
+    ExecutorService jobGraphs =
+        Executors.newCachedThreadPool(new ExecutorThreadFactory("job-graph"));
+    resources.add(jobGraphs::shutdownNow);
     Jobs jobs =
         add(
             resources,
@@ -180,7 +186,7 @@ public final class Sidecar implements AutoCloseable {
                     restClient,
                     flinkConfiguration,
                     config.get(SupervisorOptions.SUBMIT_TIMEOUT),
-                    ForkJoinPool.commonPool()),
+                    jobGraphs),
                 ownedJobs,
                 reprofiles,
                 savepointBook,

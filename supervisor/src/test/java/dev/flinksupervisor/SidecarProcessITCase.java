@@ -211,7 +211,7 @@ class SidecarProcessITCase {
       // Back-pressured: the savepoint barrier waits behind buffered records for seconds.
       JobID jobId =
           flink.submitDemoJob(
-              "--rate", "2000", "--process-delay-ms", "5", "--checkpoint-interval", "600000");
+              "--rate", "500", "--process-delay-ms", "5", "--checkpoint-interval", "600000");
       String job = jobId.toHexString();
       Path log = dir.resolve("killed.log");
       Process process =

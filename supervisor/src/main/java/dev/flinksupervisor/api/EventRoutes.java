@@ -81,6 +81,7 @@ final class EventRoutes {
       client.close();
       return;
     }
+    client.keepAlive(); // the response ends when this client is closed, not when this returns
     client.onClose(subscription::close);
     try {
       while (!client.terminated()) {

@@ -62,9 +62,19 @@ public final class LeaderWatch implements LeaderRetrievalListener {
     }
   }
 
+  /** When the last error was logged: a watch that keeps failing is logged once a minute. */
+  private final AtomicReference<java.time.Instant> errorLoggedAt = new AtomicReference<>();
+
   @Override
   public void handleError(Exception exception) {
-    LOG.warn("Leader retrieval reported an error", exception);
+    java.time.Instant now = clock.instant();
+    java.time.Instant last = errorLoggedAt.get();
+    if (last == null || !last.plusSeconds(60).isAfter(now)) {
+      errorLoggedAt.set(now);
+      LOG.warn("Leader retrieval reported an error (repeats are logged once a minute)", exception);
+    } else {
+      LOG.debug("Leader retrieval reported an error again: {}", exception.toString());
+    }
   }
 
   private static boolean sameLeader(Leader a, Leader b) {

@@ -51,14 +51,20 @@ final class ObservingClientHaServicesFactory implements ClientHighAvailabilitySe
             @Override
             public void notifyLeaderAddress(String leaderAddress, UUID leaderSessionID) {
               // Flink's client first: whoever the watch wakes must reach the new leader.
-              listener.notifyLeaderAddress(leaderAddress, leaderSessionID);
-              watch.notifyLeaderAddress(leaderAddress, leaderSessionID);
+              try {
+                listener.notifyLeaderAddress(leaderAddress, leaderSessionID);
+              } finally {
+                watch.notifyLeaderAddress(leaderAddress, leaderSessionID);
+              }
             }
 
             @Override
             public void handleError(Exception exception) {
-              listener.handleError(exception);
-              watch.handleError(exception);
+              try {
+                listener.handleError(exception);
+              } finally {
+                watch.handleError(exception);
+              }
             }
           });
     }

@@ -182,7 +182,7 @@ public final class JobService {
    */
   void submitPending(String jobId) {
     OwnedJob job = owned.get(jobId).orElse(null);
-    if (job == null || job.submission() != Submission.PENDING) {
+    if (job == null || job.submission() != Submission.PENDING || !recorder.mayAct()) {
       return;
     }
     if (cluster.snapshot().jobs().containsKey(jobId)) {
@@ -199,6 +199,10 @@ public final class JobService {
           "Not submitting yet: the job's record is not stored (" + e.getMessage() + ")");
       return;
     }
+    job = owned.get(jobId).orElse(null); // as stored, merged with another sidecar's if need be
+    if (job == null || job.submission() != Submission.PENDING || !recorder.mayAct()) {
+      return;
+    }
     boolean restart = job.attempts() > 0;
     try {
       Map<String, SlotProfile> profiles = profilesOf(job.spec());
@@ -209,11 +213,11 @@ public final class JobService {
           .join();
     } catch (CompletionException | Refused e) {
       String reason = e instanceof Refused ? e.getMessage() : Failures.messageChain(e);
-      if (reason.contains("DuplicateJobSubmissionException")) {
-        owned.put(jobId, job.submitted());
+      if (isDuplicate(reason)) {
+        settle(jobId, OwnedJob::submitted);
         return;
       }
-      owned.put(jobId, job.refused(reason, clock.instant()));
+      settle(jobId, j -> j.refused(reason, clock.instant()));
       events.record(
           restart ? EventTypes.RECOVERY_FAILED : EventTypes.JOB_SUBMISSION_FAILED,
           Severity.ERROR,
@@ -222,7 +226,7 @@ public final class JobService {
               + reason);
       return;
     }
-    owned.put(jobId, job.submitted());
+    settle(jobId, OwnedJob::submitted);
     if (!restart) {
       events.record(
           EventTypes.JOB_SUBMITTED,
@@ -234,6 +238,20 @@ public final class JobService {
               + job.spec().jarPath()
               + (job.spec().restorePath() == null ? "" : " restoring " + job.spec().restorePath()));
     }
+  }
+
+  /** Flink already has a job under that id: it accepted this run before. */
+  static boolean isDuplicate(String reason) {
+    return reason.contains("DuplicateJobSubmissionException")
+        || reason.contains("already been submitted");
+  }
+
+  /** Settles the run's submission if it is still PENDING (another sidecar may have settled it). */
+  private void settle(String jobId, java.util.function.UnaryOperator<OwnedJob> outcome) {
+    owned
+        .get(jobId)
+        .filter(j -> j.submission() == Submission.PENDING)
+        .ifPresent(j -> owned.put(jobId, outcome.apply(j)));
   }
 
   /** Where a run starts from: the state chosen when it was recorded. */
@@ -268,7 +286,10 @@ public final class JobService {
           .submit(submission(newJobId, jars.resolve(spec), spec, restorePath, profilesOf(spec)))
           .join();
     } catch (CompletionException e) {
-      throw new Refused(Refused.Kind.NOT_POSSIBLE, Failures.messageChain(e));
+      String reason = Failures.messageChain(e);
+      if (!isDuplicate(reason)) { // a run Flink has already under this id counts as started
+        throw new Refused(Refused.Kind.NOT_POSSIBLE, reason);
+      }
     }
     return rerecord(job, spec, newJobId);
   }

@@ -49,6 +49,9 @@ public final class Recovery {
   private final JobLanes lanes;
   private final Duration resetAfter;
 
+  /** A submitted run missing from a fresh job list this long has vanished (lost by the cluster). */
+  static final Duration VANISHED_AFTER = Duration.ofMinutes(1);
+
   /**
    * @param resetAfter a run that has lasted this long without a status change starts the attempts
    *     over
@@ -132,9 +135,15 @@ public final class Recovery {
     JobStatus status = view == null ? null : view.summary().status();
     RecoveryPolicy policy = job.spec().recovery();
     boolean recovers = policy.mode() == Mode.RESTART_FROM_LATEST && job.gaveUp() == null;
+    boolean vanished =
+        status == null
+            && fresh
+            && job.submission() == Submission.SUBMITTED
+            && job.submittedAt().plus(VANISHED_AFTER).isBefore(now);
     boolean failed =
         status == JobStatus.FAILED
-            || (job.submission() == Submission.REFUSED && job.attempts() > 0);
+            || (job.submission() == Submission.REFUSED && job.attempts() > 0)
+            || (vanished && recovers);
     if (status == JobStatus.RUNNING
         && job.attempts() > 0
         && view.summary().lastModification() > 0
@@ -162,10 +171,21 @@ public final class Recovery {
           "it failed again after " + job.attempts() + " restart(s), the most its policy allows");
       return;
     }
-    restartFromLatest(
-        job,
-        "it FAILED (attempt " + (job.attempts() + 1) + " of " + policy.maxAttempts() + ")",
-        false);
+    String why =
+        (vanished ? "the JobManager no longer lists it" : "it FAILED")
+            + " (attempt "
+            + (job.attempts() + 1)
+            + " of "
+            + policy.maxAttempts()
+            + ")";
+    // Recorded and submitted on the job's lane: a slow record never holds the other jobs' work.
+    lanes.offer(
+        jobId,
+        () ->
+            owned
+                .get(jobId)
+                .filter(current -> current.equals(job) && recorder.mayAct())
+                .ifPresent(current -> restartFromLatest(current, why, false)));
   }
 
   /**

@@ -135,7 +135,7 @@ public final class Reprofiler {
   /** Moves one operation forward as far as it can go now; runs on the job's lane. */
   void advance(String id) {
     Reprofile op = operations.get(id).orElse(null);
-    if (op == null) {
+    if (op == null || !recorder.mayAct()) {
       return;
     }
     switch (op.state()) {
@@ -175,12 +175,17 @@ public final class Reprofiler {
       recorder.recordNow();
     } catch (RecordUnavailable e) {
       operations.put(op); // checked again at the next pass
+      notRecorded(op, e);
       return;
     }
     try {
       savepoints.stopWithSavepoint(
           op.jobId(), op.targetDirectory(), false, null, stopping.savepointId());
     } catch (Refused e) {
+      if (e.kind() == Refused.Kind.UNAVAILABLE) {
+        operations.put(op); // the stop was not sent: checked and stopped again at the next pass
+        return;
+      }
       end(stopping, State.FAILED, "The job was not stopped: " + e.getMessage());
       return;
     }
@@ -244,6 +249,7 @@ public final class Reprofiler {
         recorder.recordNow();
       } catch (RecordUnavailable e) {
         operations.put(op); // not submitted; tried again at the next pass
+        notRecorded(op, e);
         return;
       }
     }
@@ -259,6 +265,18 @@ public final class Reprofiler {
       return;
     }
     finished(starting, state);
+  }
+
+  private void notRecorded(Reprofile op, RecordUnavailable e) {
+    events.record(
+        EventTypes.REPROFILE_FAILED,
+        Severity.WARNING,
+        op.jobId(),
+        "Re-profiling "
+            + op.id()
+            + " waits: its next step is not taken until it is recorded ("
+            + e.getMessage()
+            + ")");
   }
 
   private void finished(Reprofile op, State state) {

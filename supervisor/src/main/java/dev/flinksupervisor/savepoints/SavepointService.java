@@ -311,8 +311,8 @@ public final class SavepointService {
   /** Moves one record forward as far as it can go now; runs on the job's lane. */
   void advance(String id) {
     SavepointRecord record = book.get(id).orElse(null);
-    if (record == null) {
-      return;
+    if (record == null || !recorder.mayAct()) {
+      return; // a step-down or a takeover since this was queued: the next ACTIVE term decides
     }
     Instant now = clock.instant();
     if (due(record, now)) {
@@ -327,6 +327,11 @@ public final class SavepointService {
     if (!book.storedWithTrigger(record.id(), record.triggerId())) {
       try {
         recorder.recordNow();
+        // What is stored may have been merged with another sidecar's: send only what it says.
+        SavepointRecord stored = book.get(record.id()).orElse(null);
+        if (stored == null || !sameAttempt(stored, record) || !recorder.mayAct()) {
+          return stored == null ? record : stored;
+        }
       } catch (RecordUnavailable e) {
         Instant retryAt = now.plus(UNRECORDED_RETRY);
         events.record(
@@ -625,7 +630,18 @@ public final class SavepointService {
     return book.get(id).filter(r -> r.jobId().equals(jobId));
   }
 
-  private SavepointRecord update(SavepointRecord record, UnaryOperator<SavepointRecord> change) {
-    return book.update(record.id(), change).orElse(record);
+  /**
+   * Applies {@code change} to the record only if it is still the attempt the decision was based on
+   * (same trigger id and state): a merge with another sidecar's record in the meantime wins.
+   */
+  private SavepointRecord update(SavepointRecord expected, UnaryOperator<SavepointRecord> change) {
+    return book.update(
+            expected.id(),
+            current -> sameAttempt(current, expected) ? change.apply(current) : current)
+        .orElse(expected);
+  }
+
+  private static boolean sameAttempt(SavepointRecord a, SavepointRecord b) {
+    return a.triggerId().equals(b.triggerId()) && a.state() == b.state();
   }
 }

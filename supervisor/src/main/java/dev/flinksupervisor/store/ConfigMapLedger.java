@@ -72,7 +72,9 @@ public final class ConfigMapLedger implements Ledger {
               : client.configMaps().inNamespace(namespace).resource(map).update();
       return written.getMetadata().getResourceVersion();
     } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+      // 409: someone wrote it since it was read; 404: someone deleted it. Either way: read again.
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
+          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
         throw new LedgerConflict(
             describe()
                 + " changed since version "

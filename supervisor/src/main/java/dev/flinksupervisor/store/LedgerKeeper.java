@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerKeeper.class);
   private static final int MAX_CONFLICT_RETRIES = 3;
+  private static final int QUARANTINED_PER_SECTION = 3;
+  private static final Duration STANDBY_READ_INTERVAL = Duration.ofSeconds(10);
   private static final Duration MAX_READ_BACKOFF = Duration.ofSeconds(30);
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -67,7 +69,8 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
       String lastError,
       List<String> quarantined,
       long conflicts,
-      long writeFailures) {
+      long writeFailures,
+      boolean writeFailing) {
 
     /** Why the sidecar cannot keep its promises at the moment, if it cannot. */
     public Optional<String> problem() {
@@ -77,6 +80,14 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
                 + where
                 + ") has not been read yet"
                 + (lastError == null ? "" : ": " + lastError));
+      }
+      if (writeFailing) {
+        return Optional.of(
+            "The sidecar's record ("
+                + where
+                + ") cannot be written: "
+                + lastError
+                + "; nothing new is started until it is");
       }
       if (overBudget) {
         return Optional.of(
@@ -99,7 +110,10 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
   private final Clock clock;
   private final Duration writeTimeout;
 
-  // Touched only by the thread that runs step().
+  private final Object stepLock = new Object();
+
+  // Touched only by the thread that runs step(), under stepLock.
+  private Instant lastRead;
   private String version;
   private Map<String, String> extras = new LinkedHashMap<>();
 
@@ -183,6 +197,11 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
    * became ACTIVE.
    */
   @Override
+  public boolean mayAct() {
+    return canAct();
+  }
+
+  @Override
   public boolean canAct() {
     long term = activeTerm.getAsLong();
     return term >= 0 && loaded && readyTerm == term;
@@ -236,8 +255,19 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
    * keeper's own, or a test's.
    */
   public void step() {
+    synchronized (stepLock) {
+      stepOnce();
+    }
+  }
+
+  private void stepOnce() {
     try {
       long term = activeTerm.getAsLong();
+      if (loaded
+          && term < 0
+          && (lastRead == null || !lastRead.plus(STANDBY_READ_INTERVAL).isAfter(clock.instant()))) {
+        read(); // a standby keeps its view of the record fresh for reads and a quick takeover
+      }
       if (!loaded) {
         if (!read()) {
           return;
@@ -253,7 +283,7 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
         readyTerm = term;
       }
       write(term);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // the keeper outlives whatever one step does
       LOG.error("Keeping the sidecar's record failed unexpectedly", e);
       failWaiters(tickets.get(), "Unexpected error: " + e);
     } finally {
@@ -273,7 +303,17 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
       failWaiters(tickets.get(), lastError);
       return false;
     }
-    absorb(stored);
+    lastRead = clock.instant();
+    if (loaded && stored.version() == null) {
+      // The ConfigMap was deleted: it is written again from what this sidecar holds, never merged
+      // with nothing (which would drop everything).
+      LOG.warn("The sidecar's record ({}) is gone; writing it again", ledger.describe());
+      version = null;
+      written.clear();
+      forceWrite = true;
+    } else {
+      absorb(stored);
+    }
     if (readFailures > 0) {
       observer.readAfterFailures(readFailures);
       readFailures = 0;
@@ -306,6 +346,21 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
             kept.entrySet().stream()
                 .anyMatch(x -> x.getKey().startsWith(prefix) && x.getValue().equals(text));
         if (!alreadyAside) {
+          List<String> older =
+              kept.keySet().stream()
+                  .filter(k -> k.startsWith(prefix) && !k.endsWith(".reason"))
+                  .sorted()
+                  .toList();
+          for (String oldest :
+              older.subList(0, Math.max(0, older.size() - (QUARANTINED_PER_SECTION - 1)))) {
+            LOG.error(
+                "Dropping the oldest copy kept aside of section '{}' ({}): at most {} are kept",
+                section.key(),
+                oldest,
+                QUARANTINED_PER_SECTION);
+            kept.remove(oldest);
+            kept.remove(oldest + ".reason");
+          }
           String aside = prefix + STAMP.format(clock.instant());
           kept.put(aside, text);
           kept.put(aside + ".reason", reason);
@@ -328,13 +383,13 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
 
   private void write(long term) {
     long ticket = tickets.get();
+    if (term < 0 || readyTerm != term) {
+      failWaiters(ticket, "This sidecar is not ACTIVE; only the ACTIVE sidecar writes its record.");
+      return;
+    }
     boolean changed = forceWrite || sections.stream().anyMatch(LedgerSection::dirty);
     if (!changed) {
       completeWaiters(ticket);
-      return;
-    }
-    if (term < 0) {
-      failWaiters(ticket, "This sidecar is not ACTIVE; only the ACTIVE sidecar writes its record.");
       return;
     }
     for (int attempt = 1; ; attempt++) {
@@ -485,7 +540,8 @@ public final class LedgerKeeper implements Recorder, RecordState, AutoCloseable 
             lastError,
             quarantined,
             conflicts,
-            writeFailures);
+            writeFailures,
+            writeFailing);
   }
 
   /** Stops the keeper's thread, then writes what changed one last time (if ACTIVE). */

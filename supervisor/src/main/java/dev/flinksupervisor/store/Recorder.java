@@ -13,4 +13,12 @@ public interface Recorder {
    * @throws RecordUnavailable when they could not be stored; the caller must then not act
    */
   void recordNow();
+
+  /**
+   * Whether this sidecar may act now: it is ACTIVE and read its record in this ACTIVE term. Work
+   * queued before a step-down, or before the record was read again, checks this before it starts.
+   */
+  default boolean mayAct() {
+    return true;
+  }
 }

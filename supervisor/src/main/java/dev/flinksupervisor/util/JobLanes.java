@@ -115,7 +115,7 @@ public final class JobLanes implements AutoCloseable {
       MDC.put("jobId", jobId);
       try {
         next.run();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // the lane goes on with the job's next action
         LOG.error("An action on job {} failed unexpectedly", jobId, e);
       } finally {
         MDC.remove("jobId");

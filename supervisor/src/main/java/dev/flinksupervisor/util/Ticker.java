@@ -21,6 +21,8 @@ public final class Ticker implements AutoCloseable {
   private final Supplier<Duration> nextDelay;
   private ScheduledFuture<?> next;
   private boolean running;
+  private boolean inTick;
+  private boolean wakeAgain;
 
   public Ticker(ScheduledExecutorService executor, Runnable action, Supplier<Duration> nextDelay) {
     this(executor, false, action, nextDelay);
@@ -53,29 +55,43 @@ public final class Ticker implements AutoCloseable {
     next = executor.schedule(this::tick, first.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Runs the action now, unless it is running already. */
+  /**
+   * Runs the action now; while it is running, runs it once more right after. There is only ever one
+   * run scheduled.
+   */
   public synchronized void wake() {
-    if (running && next != null && next.cancel(false)) {
+    if (!running) {
+      return;
+    }
+    if (inTick) {
+      wakeAgain = true;
+    } else if (next != null && next.cancel(false)) {
       next = executor.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
     }
   }
 
   private void tick() {
+    synchronized (this) {
+      inTick = true;
+      wakeAgain = false;
+    }
     try {
       action.run();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // the loop outlives whatever one run does
       LOG.error("A scheduled action failed unexpectedly", e);
     }
     Duration delay;
     try {
       delay = nextDelay.get(); // outside this lock: it may take the action owner's lock
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.error("Choosing the next delay failed", e);
       delay = Duration.ofSeconds(1);
     }
     synchronized (this) {
+      inTick = false;
       if (running) {
-        next = executor.schedule(this::tick, delay.toMillis(), TimeUnit.MILLISECONDS);
+        long millis = wakeAgain ? 0 : delay.toMillis();
+        next = executor.schedule(this::tick, millis, TimeUnit.MILLISECONDS);
       }
     }
   }

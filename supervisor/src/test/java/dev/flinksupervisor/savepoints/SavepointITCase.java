@@ -179,7 +179,7 @@ class SavepointITCase {
     // A back-pressured job: its savepoint barrier waits behind buffered records for seconds.
     JobID jobId =
         flink.submitDemoJob(
-            "--rate", "2000", "--process-delay-ms", "5", "--checkpoint-interval", "600000");
+            "--rate", "500", "--process-delay-ms", "5", "--checkpoint-interval", "600000");
     String job = jobId.toHexString();
     Sidecar first = settings().start();
     HttpTestClient http = new HttpTestClient(first.apiPort());
