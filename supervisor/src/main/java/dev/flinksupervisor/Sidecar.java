@@ -18,6 +18,8 @@ import dev.flinksupervisor.jobs.JobService;
 import dev.flinksupervisor.jobs.OwnedJobs;
 import dev.flinksupervisor.jobs.Reprofiler;
 import dev.flinksupervisor.jobs.Reprofiles;
+import dev.flinksupervisor.lifecycle.PreStopHandshake;
+import dev.flinksupervisor.lifecycle.ShutdownSavepoints;
 import dev.flinksupervisor.metrics.MeteredFlinkGateway;
 import dev.flinksupervisor.metrics.MeteredLedger;
 import dev.flinksupervisor.metrics.MeteredRetainedCheckpoints;
@@ -74,21 +76,13 @@ public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
   private final List<AutoCloseable> resources;
-  private final ClusterState state;
-  private final SavepointService savepoints;
-  private final Duration shutdownGrace;
+  private final ShutdownSavepoints shutdownSavepoints;
   private final AdminApi api;
 
   private Sidecar(
-      List<AutoCloseable> resources,
-      ClusterState state,
-      SavepointService savepoints,
-      Duration shutdownGrace,
-      AdminApi api) {
+      List<AutoCloseable> resources, ShutdownSavepoints shutdownSavepoints, AdminApi api) {
     this.resources = resources;
-    this.state = state;
-    this.savepoints = savepoints;
-    this.shutdownGrace = shutdownGrace;
+    this.shutdownSavepoints = shutdownSavepoints;
     this.api = api;
   }
 
@@ -326,9 +320,19 @@ public final class Sidecar implements AutoCloseable {
     savepoints.observeTriggers(actions::wake);
     actions.start(track);
     resources.add(actions);
+    ShutdownSavepoints shutdownSavepoints =
+        new ShutdownSavepoints(
+            () -> state.snapshot().leadership().role() == Role.ACTIVE,
+            grace -> savepoints.takeShutdownSavepoints(grace, Sidecar::pause),
+            config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE));
+    config
+        .getOptional(SupervisorOptions.SAVEPOINT_HANDSHAKE_DIRECTORY)
+        .ifPresent(
+            dir ->
+                resources.add(
+                    PreStopHandshake.start(Path.of(dir), shutdownSavepoints, supervisionThread)));
     LOG.info("Supervising Flink cluster '{}' in namespace '{}'", clusterId, namespace);
-    return new Sidecar(
-        resources, state, savepoints, config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE), api);
+    return new Sidecar(resources, shutdownSavepoints, api);
   }
 
   private static Optional<PemTls> tls(SupervisorConfig config) {
@@ -404,13 +408,11 @@ public final class Sidecar implements AutoCloseable {
 
   /**
    * The pod is stopping (SIGTERM): the ACTIVE sidecar takes the shutdown savepoints its policies
-   * ask for, within the grace period, then everything closes.
+   * ask for, within the grace period, unless the JobManager's preStop hook had it take them
+   * already, then everything closes.
    */
   public void shutdown() {
-    if (state.snapshot().leadership().role() == Role.ACTIVE) {
-      LOG.info("Stopping: taking shutdown savepoints within {}", shutdownGrace);
-      savepoints.takeShutdownSavepoints(shutdownGrace, Sidecar::pause);
-    }
+    shutdownSavepoints.takeOnce();
     close();
   }
 
