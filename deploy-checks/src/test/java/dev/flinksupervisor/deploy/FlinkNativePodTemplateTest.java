@@ -5,32 +5,12 @@ import static dev.flinksupervisor.deploy.Repository.SIDECAR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.client.deployment.ClusterSpecification;
-import org.apache.flink.configuration.BlobServerOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.DeploymentOptions;
-import org.apache.flink.configuration.DeploymentOptionsInternal;
 import org.apache.flink.configuration.HighAvailabilityOptions;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
-import org.apache.flink.kubernetes.configuration.KubernetesConfigOptionsInternal;
-import org.apache.flink.kubernetes.configuration.KubernetesDeploymentTarget;
-import org.apache.flink.kubernetes.entrypoint.KubernetesApplicationClusterEntrypoint;
-import org.apache.flink.kubernetes.kubeclient.FlinkKubeClient;
-import org.apache.flink.kubernetes.kubeclient.FlinkKubeClientFactory;
-import org.apache.flink.kubernetes.kubeclient.FlinkPod;
-import org.apache.flink.kubernetes.kubeclient.factory.KubernetesJobManagerFactory;
-import org.apache.flink.kubernetes.kubeclient.parameters.KubernetesJobManagerParameters;
-import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.utils.Serialization;
-import org.apache.flink.kubernetes.utils.Constants;
-import org.apache.flink.kubernetes.utils.KubernetesUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,61 +28,16 @@ class FlinkNativePodTemplateTest {
 
   @BeforeAll
   static void build() throws Exception {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
-        contexts: [{name: c, context: {cluster: c, user: u, namespace: flink}}]
-        current-context: c
-        users: [{name: u, user: {token: t}}]
-        """);
-    Path confDir = Files.createDirectories(dir.resolve("conf"));
     Configuration conf = new Configuration();
     conf.set(KubernetesConfigOptions.CLUSTER_ID, "orders");
     conf.set(KubernetesConfigOptions.NAMESPACE, "flink");
-    conf.set(KubernetesConfigOptions.KUBE_CONFIG_FILE, kubeconfig.toString());
     conf.set(KubernetesConfigOptions.CONTAINER_IMAGE, "flink-supervisor-flink:latest");
     conf.set(
         KubernetesConfigOptions.JOB_MANAGER_POD_TEMPLATE,
         Repository.NATIVE_POD_TEMPLATE.toString());
     conf.set(HighAvailabilityOptions.HA_MODE, "kubernetes");
     conf.set(HighAvailabilityOptions.HA_STORAGE_PATH, "s3://flink/ha");
-    conf.set(DeploymentOptionsInternal.CONF_DIR, confDir.toString());
-    conf.set(DeploymentOptions.TARGET, KubernetesDeploymentTarget.APPLICATION.getName());
-    // What KubernetesClusterDescriptor sets before it builds the JobManager's Deployment.
-    conf.set(
-        KubernetesConfigOptionsInternal.ENTRY_POINT_CLASS,
-        KubernetesApplicationClusterEntrypoint.class.getName());
-    KubernetesUtils.checkAndUpdatePortConfigOption(
-        conf, BlobServerOptions.PORT, Constants.BLOB_SERVER_PORT);
-    KubernetesUtils.checkAndUpdatePortConfigOption(
-        conf, TaskManagerOptions.RPC_PORT, Constants.TASK_MANAGER_RPC_PORT);
-    KubernetesUtils.checkAndUpdatePortConfigOption(
-        conf, RestOptions.BIND_PORT, Constants.REST_PORT);
-    conf.set(HighAvailabilityOptions.HA_CLUSTER_ID, "orders");
-    KubernetesUtils.checkAndUpdatePortConfigOption(
-        conf, HighAvailabilityOptions.HA_JOB_MANAGER_PORT_RANGE, conf.get(JobManagerOptions.PORT));
-    ClusterSpecification spec =
-        new ClusterSpecification.ClusterSpecificationBuilder()
-            .setMasterMemoryMB(1600)
-            .setTaskManagerMemoryMB(2048)
-            .setSlotsPerTaskManager(2)
-            .createClusterSpecification();
-    Deployment deployment;
-    try (FlinkKubeClient client =
-        FlinkKubeClientFactory.getInstance().fromConfiguration(conf, "deploy-checks")) {
-      FlinkPod podTemplate =
-          KubernetesUtils.loadPodFromTemplateFile(
-              client, Repository.NATIVE_POD_TEMPLATE.toFile(), Constants.MAIN_CONTAINER_NAME);
-      deployment =
-          KubernetesJobManagerFactory.buildKubernetesJobManagerSpecification(
-                  podTemplate, new KubernetesJobManagerParameters(conf, spec))
-              .getDeployment();
-    }
-    pod = Repository.YAML.readTree(Serialization.asJson(deployment)).path("spec").path("template");
+    pod = FlinkJobManagerPod.build(conf, dir);
     template = Repository.yaml(Repository.NATIVE_POD_TEMPLATE);
   }
 
