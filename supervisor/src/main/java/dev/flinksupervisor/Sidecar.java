@@ -12,6 +12,8 @@ import dev.flinksupervisor.flink.RestFlinkSavepoints;
 import dev.flinksupervisor.jobs.Jobs;
 import dev.flinksupervisor.jobs.OwnedJobs;
 import dev.flinksupervisor.jobs.Reprofiles;
+import dev.flinksupervisor.lifecycle.PreStopHandshake;
+import dev.flinksupervisor.lifecycle.ShutdownSavepoints;
 import dev.flinksupervisor.metrics.MeteredFlinkGateway;
 import dev.flinksupervisor.metrics.MeteredLedger;
 import dev.flinksupervisor.metrics.MeteredRetainedCheckpoints;
@@ -35,6 +37,7 @@ import dev.flinksupervisor.supervision.Supervision;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,21 +58,13 @@ public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
   private final List<AutoCloseable> resources;
-  private final ClusterState state;
-  private final Savepoints savepoints;
-  private final Duration shutdownGrace;
+  private final ShutdownSavepoints shutdownSavepoints;
   private final AdminServer api;
 
   private Sidecar(
-      List<AutoCloseable> resources,
-      ClusterState state,
-      Savepoints savepoints,
-      Duration shutdownGrace,
-      AdminServer api) {
+      List<AutoCloseable> resources, ShutdownSavepoints shutdownSavepoints, AdminServer api) {
     this.resources = resources;
-    this.state = state;
-    this.savepoints = savepoints;
-    this.shutdownGrace = shutdownGrace;
+    this.shutdownSavepoints = shutdownSavepoints;
     this.api = api;
   }
 
@@ -242,9 +237,18 @@ public final class Sidecar implements AutoCloseable {
     Duration track = config.get(SupervisorOptions.SAVEPOINT_TRACK_INTERVAL);
     add(resources, coordinator).start(track, () -> savepoints.service().nextCheckIn(track));
     savepoints.service().observeTriggers(coordinator::wake);
+    // Taken once, on SIGTERM or when the JobManager's preStop hook asks, whichever comes first.
+    ShutdownSavepoints shutdownSavepoints =
+        new ShutdownSavepoints(
+            () -> state.snapshot().leadership().role() == Role.ACTIVE,
+            grace -> savepoints.service().takeShutdownSavepoints(grace, Sidecar::pause),
+            config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE));
+    config
+        .getOptional(SupervisorOptions.SAVEPOINT_HANDSHAKE_DIRECTORY)
+        .ifPresent(
+            dir -> resources.add(PreStopHandshake.start(Path.of(dir), shutdownSavepoints)));
     LOG.info("Supervising Flink cluster '{}' in namespace '{}'", clusterId, namespace);
-    return new Sidecar(
-        resources, state, savepoints, config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE), api);
+    return new Sidecar(resources, shutdownSavepoints, api);
   }
 
   private static <T extends AutoCloseable> T add(List<AutoCloseable> resources, T resource) {
@@ -259,13 +263,13 @@ public final class Sidecar implements AutoCloseable {
 
   /**
    * The pod is stopping (SIGTERM): the ACTIVE sidecar takes the shutdown savepoints its policies
-   * ask for, within the grace period, then everything closes.
+   * ask for, within the grace period, unless the JobManager's preStop hook had it take them
+   * already, then everything closes.
    */
   public void shutdown() {
-    if (state.snapshot().leadership().role() == Role.ACTIVE) {
-      LOG.info("Stopping: taking shutdown savepoints within {}", shutdownGrace);
-      savepoints.service().takeShutdownSavepoints(shutdownGrace, Sidecar::pause);
-    }
+    shutdownSavepoints.takeOnce();
+    close();
+  }
     close();
   }
 

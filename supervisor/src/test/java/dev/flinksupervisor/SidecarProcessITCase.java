@@ -8,16 +8,13 @@ import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.Ports;
+import dev.flinksupervisor.testing.SidecarJar;
 import dev.flinksupervisor.testing.SidecarSettings;
 import dev.flinksupervisor.testing.TestKubernetes;
-import dev.flinksupervisor.util.Json;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -32,23 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * follow a Flink cluster with Kubernetes HA and stop cleanly on SIGTERM.
  */
 class SidecarProcessITCase {
-  private static final Path JAR = Path.of("target", "flink-supervisor.jar");
-
   @TempDir Path dir;
 
   private Process start(Path config, Map<String, String> env, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.add("run");
-    command.add("--config");
-    command.add(config.toString());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectOutput(log.toFile());
-    builder.environment().keySet().removeIf(k -> k.startsWith("SUPERVISOR_"));
-    builder.environment().putAll(env);
-    return builder.start();
+    return SidecarJar.start(config, env, log);
   }
 
   @Test
@@ -145,21 +129,11 @@ class SidecarProcessITCase {
             .as("the sidecar exits after SIGTERM")
             .isTrue();
         // Before it exited, it took a savepoint of the running job and recorded the outcome.
-        try (KubernetesClient client = kubernetes.client()) {
-          String record =
-              client
-                  .configMaps()
-                  .inNamespace(kubernetes.namespace())
-                  .withName(clusterId + "-supervisor")
-                  .get()
-                  .getData()
-                  .get("savepoints.json");
-          JsonNode savepoints = Json.mapper().readTree(record).get("records");
-          assertThat(savepoints).hasSize(1);
-          assertThat(savepoints.get(0).get("origin").asText()).isEqualTo("SHUTDOWN");
-          assertThat(savepoints.get(0).get("state").asText()).isEqualTo("COMPLETED");
-          assertThat(savepoints.get(0).get("jobId").asText()).isEqualTo(jobId.toHexString());
-        }
+        JsonNode savepoints = SidecarJar.savepointRecords(kubernetes, clusterId);
+        assertThat(savepoints).hasSize(1);
+        assertThat(savepoints.get(0).get("origin").asText()).isEqualTo("SHUTDOWN");
+        assertThat(savepoints.get(0).get("state").asText()).isEqualTo("COMPLETED");
+        assertThat(savepoints.get(0).get("jobId").asText()).isEqualTo(jobId.toHexString());
       } catch (AssertionError | Exception e) {
         throw new AssertionError(e.getMessage() + "\nSidecar log:\n" + Files.readString(log), e);
       } finally {
@@ -172,26 +146,13 @@ class SidecarProcessITCase {
   private Path writeConfig(
       String clusterId, KubernetesApi kubernetes, EmbeddedFlink flink, int port)
       throws IOException {
-    Path config = dir.resolve("supervisor.yaml");
-    Files.writeString(
-        config,
-        """
-        kubernetes:
-          cluster-id: %s
-          namespace: %s
-          config.file: %s
-        high-availability.storageDir: %s
-        api:
-          host: 127.0.0.1
-          port: %d
-        """
-            .formatted(
-                clusterId,
-                kubernetes.namespace(),
-                kubernetes.kubeconfig(),
-                flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH),
-                port));
-    return config;
+    return SidecarJar.writeConfig(
+        dir.resolve("supervisor.yaml"),
+        clusterId,
+        kubernetes,
+        flink.configuration().get(HighAvailabilityOptions.HA_STORAGE_PATH),
+        port,
+        "");
   }
 
   @Test
@@ -275,7 +236,8 @@ class SidecarProcessITCase {
         JsonNode done =
             Await.until(
                 "the savepoint to complete under the next sidecar",
-                Duration.ofSeconds(60),
+                // Its barrier waits behind up to ~80 s of backlog at 200 records/s.
+                Duration.ofSeconds(120),
                 () -> {
                   JsonNode r =
                       http.get(

@@ -84,9 +84,18 @@ final class Lab implements AutoCloseable {
 
   /** A new sidecar process for the cluster; the caller stops it. */
   SidecarProcess startSidecar() throws Exception {
+    return startSidecar(List.of());
+  }
+
+  /** A new sidecar process with {@code extraFlags} after the production flags. */
+  SidecarProcess startSidecar(List<String> extraFlags) throws Exception {
     Cluster c = cluster();
     return SidecarProcess.start(
-        sidecarJar, c.sidecarTarget(), workDir.resolve("sidecars"), "sidecar-" + (++sidecars));
+        sidecarJar,
+        c.sidecarTarget(),
+        workDir.resolve("sidecars"),
+        "sidecar-" + (++sidecars),
+        extraFlags);
   }
 
   /** The sidecar the benchmarks share, started and ready on the first call. */

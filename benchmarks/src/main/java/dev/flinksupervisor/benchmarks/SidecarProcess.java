@@ -1,6 +1,7 @@
 package dev.flinksupervisor.benchmarks;
 
 import dev.flinksupervisor.testing.Ports;
+import dev.flinksupervisor.testing.SidecarJar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,32 +51,30 @@ final class SidecarProcess implements AutoCloseable {
   }
 
   static SidecarProcess start(Path jar, Target target, Path dir, String name) throws IOException {
+    return start(jar, target, dir, name, List.of());
+  }
+
+  /** As above, with {@code extraFlags} after the production flags (a CDS archive, say). */
+  static SidecarProcess start(
+      Path jar, Target target, Path dir, String name, List<String> extraFlags) throws IOException {
     Files.createDirectories(dir);
     int port = Ports.free();
-    Path config = dir.resolve(name + ".yaml");
-    Files.writeString(
-        config,
-        """
-        kubernetes:
-          cluster-id: %s
-          namespace: %s
-          config.file: %s
-        high-availability.storageDir: %s
-        api:
-          host: 127.0.0.1
-          port: %d
-        savepoints:
-          on-shutdown: false
-        """
-            .formatted(
-                target.clusterId(),
-                target.namespace(),
-                target.kubeconfig(),
-                target.haStorageDir(),
-                port));
+    Path config =
+        SidecarJar.writeConfig(
+            dir.resolve(name + ".yaml"),
+            target.clusterId(),
+            target.namespace(),
+            target.kubeconfig(),
+            target.haStorageDir(),
+            port,
+            """
+            savepoints:
+              on-shutdown: false
+            """);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
+    command.addAll(extraFlags);
     command.add("-jar");
     command.add(jar.toString());
     command.add("run");

@@ -1,5 +1,6 @@
 package dev.flinksupervisor.benchmarks;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,22 +27,27 @@ final class StartToReadyBenchmark implements Benchmark {
   public List<Figure> run(Mode mode) throws Exception {
     Lab.Cluster cluster = lab.cluster();
     int starts = mode.pick(3, 10);
+    Path archive = CdsArchive.train(lab.sidecarJar(), lab.workDir().resolve("cds"), lab.http());
+    List<String> withArchive = List.of("-XX:SharedArchiveFile=" + archive);
     List<Double> millis = new ArrayList<>();
+    List<Double> cdsMillis = new ArrayList<>();
     for (int i = 0; i < starts; i++) {
-      try (SidecarProcess sidecar = lab.startSidecar()) {
-        Duration ready = sidecar.awaitReady(lab.http(), Duration.ofSeconds(60));
-        millis.add(ready.toNanos() / 1e6);
-        System.out.printf("  start %d: ready after %s ms%n", i + 1, Numbers.format(millis.get(i)));
-      }
+      millis.add(startToReady(List.of()));
+      cdsMillis.add(startToReady(withArchive));
+      System.out.printf(
+          "  start %d: ready after %s ms, %s ms with the CDS archive%n",
+          i + 1, Numbers.format(millis.get(i)), Numbers.format(cdsMillis.get(i)));
     }
     Percentiles p = Percentiles.of(millis);
+    Percentiles cds = Percentiles.of(cdsMillis);
     double jobManager = cluster.jobManagerStartToReady().toNanos() / 1e6;
     String reference = "JobManager process start to REST /overview 200 (1 start)";
     String how =
         "Process start (ProcessBuilder.start) to the first 200 of GET /readyz, checked every 10 ms;"
             + " "
             + starts
-            + " starts, one after the other, with the cluster and 1 job running; sidecar flags: "
+            + " starts, one after the other (each followed by one with the CDS archive), with the"
+            + " cluster and 1 job running; sidecar flags: "
             + String.join(" ", SidecarProcess.JVM_FLAGS)
             + ". Samples (ms): "
             + samples(millis)
@@ -62,7 +68,28 @@ final class StartToReadyBenchmark implements Benchmark {
             reference,
             jobManager,
             null,
-            "The slowest of the starts above."));
+            "The slowest of the starts above."),
+        Figure.of(
+            "start to ready with the CDS archive, median",
+            cds.median(),
+            "ms",
+            "start to ready without it (same run), median",
+            p.median(),
+            null,
+            "As above, each start right after one without the archive, with"
+                + " -XX:SharedArchiveFile: the dynamic AppCDS archive of images/sidecar/Dockerfile,"
+                + " made the same way (a training run of the embedded demo with the same flags and"
+                + " -XX:ArchiveClassesAtExit, stopped with SIGTERM once ready; "
+                + Numbers.format(java.nio.file.Files.size(archive) / 1048576.0)
+                + " MiB). Samples (ms): "
+                + samples(cdsMillis)
+                + "."));
+  }
+
+  private double startToReady(List<String> extraFlags) throws Exception {
+    try (SidecarProcess sidecar = lab.startSidecar(extraFlags)) {
+      return sidecar.awaitReady(lab.http(), Duration.ofSeconds(60)).toNanos() / 1e6;
+    }
   }
 
   static String samples(List<Double> values) {

@@ -265,6 +265,16 @@ public final class SupervisorOptions {
           "How long shutdown savepoints may take; keep the pod's terminationGracePeriodSeconds"
               + " longer.");
 
+  public static final ConfigOption<String> SAVEPOINT_HANDSHAKE_DIRECTORY =
+      option(
+          "savepoints.handshake-directory",
+          "path",
+          Values::text,
+          null,
+          "A directory shared with the JobManager container (an emptyDir) through which its preStop"
+              + " hook asks for the shutdown savepoints and waits until they are done (files alive,"
+              + " stop-requested, savepoints-done). Unset: shutdown savepoints on SIGTERM only.");
+
   public static final ConfigOption<Duration> SAVEPOINT_TIMEOUT =
       option(
           "savepoints.timeout",
@@ -578,6 +588,7 @@ public final class SupervisorOptions {
           SAVEPOINT_RETAIN_AGE,
           SAVEPOINT_ON_SHUTDOWN,
           SAVEPOINT_SHUTDOWN_GRACE,
+          SAVEPOINT_HANDSHAKE_DIRECTORY,
           SAVEPOINT_TIMEOUT,
           SAVEPOINT_MAX_ATTEMPTS,
           SAVEPOINT_RETRY_BACKOFF,

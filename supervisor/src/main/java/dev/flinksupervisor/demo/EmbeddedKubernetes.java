@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * A Kubernetes API server in this process: fabric8's mock server in CRUD mode, which stores what it
@@ -25,17 +27,14 @@ public final class EmbeddedKubernetes implements KubernetesApi {
     MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
-  private final KubernetesCrudDispatcher store;
+  private final Dispatcher store;
   private final int port;
   private final Path kubeconfig;
   private final String namespace;
   private KubernetesMockServer server;
 
   private EmbeddedKubernetes(
-      KubernetesCrudDispatcher store,
-      KubernetesMockServer server,
-      Path kubeconfig,
-      String namespace) {
+      Dispatcher store, KubernetesMockServer server, Path kubeconfig, String namespace) {
     this.store = store;
     this.server = server;
     this.port = server.getPort();
@@ -43,7 +42,7 @@ public final class EmbeddedKubernetes implements KubernetesApi {
     this.namespace = namespace;
   }
 
-  private static KubernetesMockServer serve(KubernetesCrudDispatcher store, int port) {
+  private static KubernetesMockServer serve(Dispatcher store, int port) {
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
     server.init(InetAddress.getLoopbackAddress(), port);
@@ -52,7 +51,15 @@ public final class EmbeddedKubernetes implements KubernetesApi {
 
   /** Starts on a free loopback port (or {@code port}, when it is not 0) and writes a kubeconfig. */
   public static EmbeddedKubernetes start(Path workDir, String namespace, int port) {
-    KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+    return start(workDir, namespace, port, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Path, String, int)}, every request passing through {@code around}'s result.
+   */
+  public static EmbeddedKubernetes start(
+      Path workDir, String namespace, int port, UnaryOperator<Dispatcher> around) {
+    Dispatcher store = around.apply(new KubernetesCrudDispatcher());
     KubernetesMockServer server = serve(store, port);
     try {
       Files.createDirectories(workDir);
@@ -91,6 +98,19 @@ public final class EmbeddedKubernetes implements KubernetesApi {
   @Override
   public Path kubeconfig() {
     return kubeconfig;
+  }
+
+  /** A kubeconfig whose requests carry {@code token}, so that the server can tell callers apart. */
+  @Override
+  public Path kubeconfigFor(String token) {
+    Path file = kubeconfig.resolveSibling("kubeconfig-" + token.replaceAll("[^A-Za-z0-9.-]", "_"));
+    try {
+      Files.writeString(
+          file, kubeconfig(url(), namespace).replace("token: embedded", "token: " + token));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
+    }
   }
 
   @Override

@@ -15,6 +15,14 @@ public interface KubernetesApi extends AutoCloseable {
 
   String namespace();
 
+  /**
+   * A kubeconfig whose requests carry the bearer token {@code token}, for a caller the server is to
+   * tell apart; against a real cluster the kubeconfig itself, with its own credentials.
+   */
+  default Path kubeconfigFor(String token) {
+    return kubeconfig();
+  }
+
   /** A fabric8 client for this API server; the caller closes it. */
   default KubernetesClient client() {
     try {

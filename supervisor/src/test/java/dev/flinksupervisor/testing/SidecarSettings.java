@@ -22,7 +22,9 @@ public final class SidecarSettings {
     SidecarSettings s = new SidecarSettings();
     s.set(SupervisorOptions.CLUSTER_ID, clusterId)
         .set(SupervisorOptions.NAMESPACE, kubernetes.namespace())
-        .set(SupervisorOptions.KUBECONFIG, kubernetes.kubeconfig().toString())
+        .set(
+            SupervisorOptions.KUBECONFIG,
+            kubernetes.kubeconfigFor(KubernetesRequests.sidecarToken(clusterId)).toString())
         .set(SupervisorOptions.HA_STORAGE_DIR, haStorageDir)
         .set(SupervisorOptions.API_HOST, "127.0.0.1")
         .set(SupervisorOptions.API_PORT, "0")

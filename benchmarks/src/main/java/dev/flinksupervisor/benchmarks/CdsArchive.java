@@ -1,0 +1,60 @@
+package dev.flinksupervisor.benchmarks;
+
+import dev.flinksupervisor.testing.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The class-data-sharing archive of the sidecar's image, made the way {@code
+ * images/sidecar/Dockerfile} makes it: a training run of the embedded demo with the production
+ * flags and {@code -XX:ArchiveClassesAtExit}, stopped with SIGTERM once it is ready. A sidecar
+ * started with {@code -XX:SharedArchiveFile} then maps those classes instead of loading them.
+ */
+final class CdsArchive {
+  private CdsArchive() {}
+
+  static Path train(Path jar, Path dir, Http http) throws Exception {
+    Files.createDirectories(dir);
+    Path archive = dir.resolve("flink-supervisor.jsa");
+    Files.deleteIfExists(archive);
+    int port = Ports.free();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(SidecarProcess.JVM_FLAGS);
+    command.add("-XX:ArchiveClassesAtExit=" + archive);
+    command.addAll(List.of("-jar", jar.toString(), "demo", "--api-port", String.valueOf(port)));
+    Path log = dir.resolve("cds-training.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("SUPERVISOR_"));
+    Process demo = builder.start();
+    try {
+      Poll.until(
+          "the CDS training run (the demo) to be ready",
+          Duration.ofSeconds(120),
+          Duration.ofMillis(100),
+          () -> {
+            if (!demo.isAlive()) {
+              throw new IllegalStateException("The training run exited; see " + log);
+            }
+            return http.status("http://127.0.0.1:" + port + "/readyz", null) == 200
+                ? Boolean.TRUE
+                : null;
+          });
+    } finally {
+      demo.destroy(); // SIGTERM: the archive is written as the JVM exits
+      if (!demo.waitFor(120, TimeUnit.SECONDS)) {
+        demo.destroyForcibly();
+      }
+    }
+    if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
+      throw new IOException("No CDS archive was written; see " + log);
+    }
+    return archive;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.flinksupervisor.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every kustomization under {@code k8s/} (the base and each overlay; components through the
+ * overlays that use them) renders with {@code kubectl kustomize}, and what it renders keeps the
+ * sidecar's least-privilege Role and names the objects the pod templates mount. Without kubectl the
+ * checks are skipped and say so, except where {@code FLINK_SUPERVISOR_REQUIRE_KUBECTL} is set (CI
+ * installs kubectl and sets it).
+ */
+class KustomizeTest {
+
+  static List<Path> kustomizations() throws Exception {
+    try (Stream<Path> files = Files.walk(Repository.K8S)) {
+      return files
+          .filter(f -> f.getFileName().toString().equals("kustomization.yaml"))
+          .map(Path::getParent)
+          .filter(d -> !d.getParent().getFileName().toString().equals("components"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  static List<JsonNode> render(Path dir) throws Exception {
+    Commands.Result result =
+        Commands.run(
+            Repository.ROOT,
+            Duration.ofMinutes(2),
+            List.of("kubectl", "kustomize", dir.toString()));
+    assertThat(result.ok()).as("kubectl kustomize %s:\n%s", dir, result.output()).isTrue();
+    return Repository.yamlDocuments(result.output());
+  }
+
+  @TestFactory
+  List<DynamicTest> every_overlay_renders() throws Exception {
+    boolean kubectl = Commands.available("kubectl", "version", "--client").isPresent();
+    if (!kubectl) {
+      String reason = "kubectl is not on the PATH: the kustomizations were not rendered";
+      System.out.println("SKIPPED: " + reason);
+      assertThat(System.getenv("FLINK_SUPERVISOR_REQUIRE_KUBECTL"))
+          .as("%s, but FLINK_SUPERVISOR_REQUIRE_KUBECTL is set", reason)
+          .isNull();
+      assumeTrue(false, reason);
+    }
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Path dir : kustomizations()) {
+      String name = Repository.K8S.relativize(dir).toString();
+      tests.add(DynamicTest.dynamicTest(name, () -> checkRendered(name, render(dir))));
+    }
+    assertThat(tests).hasSizeGreaterThanOrEqualTo(5);
+    return tests;
+  }
+
+  private static void checkRendered(String overlay, List<JsonNode> objects) {
+    List<String> kinds = objects.stream().map(o -> o.path("kind").asText()).toList();
+    assertThat(kinds)
+        .contains("ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Secret", "Service");
+    JsonNode role = only(objects, "Role");
+    JsonNode rules = role.path("rules");
+    assertThat(rules).hasSize(3);
+    assertThat(rules.get(0).path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]");
+    assertThat(rules.get(0).has("resourceNames")).isFalse();
+    assertThat(rules.get(1).path("verbs").toString()).isEqualTo("[\"update\"]");
+    assertThat(rules.get(1).path("resourceNames")).isNotEmpty();
+    rules.get(1).path("resourceNames").forEach(n -> assertThat(n.asText()).endsWith("-supervisor"));
+    assertThat(rules.get(2).path("verbs").toString()).isEqualTo("[\"create\"]");
+    for (JsonNode rule : rules) {
+      assertThat(rule.path("resources").toString()).isEqualTo("[\"configmaps\"]");
+      assertThat(rule.path("apiGroups").toString()).isEqualTo("[\"\"]");
+    }
+    JsonNode binding = only(objects, "RoleBinding");
+    assertThat(binding.path("roleRef").path("name")).isEqualTo(role.path("metadata").path("name"));
+    assertThat(binding.path("subjects").get(0).path("name").asText()).isEqualTo("flink-supervisor");
+    // The objects the pod template mounts, under the names it uses.
+    assertThat(names(objects, "ConfigMap")).contains("flink-supervisor");
+    assertThat(names(objects, "Secret"))
+        .contains("flink-supervisor-tokens", "flink-supervisor-token");
+    if (!overlay.equals("base")) {
+      assertThat(role.path("rules").get(1).path("resourceNames").toString())
+          .isEqualTo("[\"orders-supervisor\"]");
+    }
+    if (overlay.startsWith("operator")) {
+      JsonNode deployment = only(objects, "FlinkDeployment");
+      JsonNode podSpec =
+          deployment.path("spec").path("jobManager").path("podTemplate").path("spec");
+      JsonNode sidecar =
+          ((ObjectNode)
+                  Repository.withoutEmpties(Repository.container(podSpec, Repository.SIDECAR)))
+              .without("restartPolicy");
+      assertThat(sidecar)
+          .as("the sidecar as in the native pod template (a native sidecar adds restartPolicy)")
+          .isEqualTo(
+              Repository.withoutEmpties(
+                  Repository.container(Repository.nativePodSpec(), Repository.SIDECAR)));
+    }
+    if (overlay.equals("confluent")) {
+      assertThat(kinds).contains("FlinkEnvironment", "FlinkApplication");
+    }
+  }
+
+  private static JsonNode only(List<JsonNode> objects, String kind) {
+    List<JsonNode> found =
+        objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+    assertThat(found).as("objects of kind %s", kind).hasSize(1);
+    return found.get(0);
+  }
+
+  private static List<String> names(List<JsonNode> objects, String kind) {
+    return objects.stream()
+        .filter(o -> o.path("kind").asText().equals(kind))
+        .map(o -> o.path("metadata").path("name").asText())
+        .toList();
+  }
+}

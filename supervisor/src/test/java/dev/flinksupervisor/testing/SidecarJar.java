@@ -1,0 +1,102 @@
+package dev.flinksupervisor.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flinksupervisor.demo.KubernetesApi;
+import dev.flinksupervisor.util.Json;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged sidecar, {@code java -jar target/flink-supervisor.jar run --config FILE}, as its own
+ * process, configured as in a pod: the cluster's coordinates, its own Kubernetes identity ({@link
+ * KubernetesRequests#sidecarToken}), an admin port on 127.0.0.1, and whatever else a test adds.
+ */
+public final class SidecarJar {
+  public static final Path JAR = Path.of("target", "flink-supervisor.jar");
+
+  private SidecarJar() {}
+
+  /** Writes the configuration file: the coordinates and the port, then {@code moreYaml}. */
+  public static Path writeConfig(
+      Path file,
+      String clusterId,
+      String namespace,
+      Path kubeconfig,
+      String haStorageDir,
+      int port,
+      String moreYaml)
+      throws IOException {
+    Files.writeString(
+        file,
+        """
+        kubernetes:
+          cluster-id: %s
+          namespace: %s
+          config.file: %s
+        high-availability.storageDir: %s
+        api:
+          host: 127.0.0.1
+          port: %d
+        """
+                .formatted(clusterId, namespace, kubeconfig, haStorageDir, port)
+            + moreYaml);
+    return file;
+  }
+
+  /** As above, for a sidecar with its own identity on {@code kubernetes}. */
+  public static Path writeConfig(
+      Path file,
+      String clusterId,
+      KubernetesApi kubernetes,
+      String haStorageDir,
+      int port,
+      String moreYaml)
+      throws IOException {
+    return writeConfig(
+        file,
+        clusterId,
+        kubernetes.namespace(),
+        kubernetes.kubeconfigFor(KubernetesRequests.sidecarToken(clusterId)),
+        haStorageDir,
+        port,
+        moreYaml);
+  }
+
+  /** The savepoint records in the sidecar's ConfigMap {@code <cluster-id>-supervisor}. */
+  public static JsonNode savepointRecords(KubernetesApi kubernetes, String clusterId)
+      throws IOException {
+    try (KubernetesClient client = kubernetes.client()) {
+      String section =
+          client
+              .configMaps()
+              .inNamespace(kubernetes.namespace())
+              .withName(clusterId + "-supervisor")
+              .get()
+              .getData()
+              .get("savepoints.json");
+      return Json.mapper().readTree(section).get("records");
+    }
+  }
+
+  /** Starts it with {@code env} as its only SUPERVISOR_* variables, its output into {@code log}. */
+  public static Process start(Path config, Map<String, String> env, Path log) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    JAR.toString(),
+                    "run",
+                    "--config",
+                    config.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("SUPERVISOR_"));
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+}
