@@ -55,7 +55,7 @@ class RecordFaultsITCase {
     kubernetes = new FaultyKubernetes(dir.resolve("k8s"), "default");
     cluster = MiniClusterOnKubernetes.start(dir, "record-faults", 4, kubernetes);
     flink = cluster.flink();
-    client = kubernetes.client();
+    client = kubernetes.observer();
     recordPath = "/configmaps/" + cluster.clusterId() + "-supervisor";
   }
 
@@ -175,16 +175,7 @@ class RecordFaultsITCase {
         .isEqualTo(writesBefore);
     assertThat(record().getMetadata().getResourceVersion())
         .isEqualTo(before.getMetadata().getResourceVersion());
-    assertThat(
-            flink
-                .miniCluster()
-                .getExecutionGraph(JobID.fromHexString(job))
-                .get()
-                .getCheckpointStatsSnapshot()
-                .getCounts()
-                .getTotalNumberOfCheckpoints())
-        .as("no second savepoint reached Flink")
-        .isEqualTo(1);
+    assertThat(savepointsAt(job)).as("no second savepoint reached Flink").isEqualTo(1);
 
     down.set(false);
     awaitReady(next);
@@ -279,16 +270,7 @@ class RecordFaultsITCase {
     assertThat(r.header("Retry-After")).isNotNull();
     Thread.sleep(2_000);
     assertThat(target).doesNotExist();
-    assertThat(
-            flink
-                .miniCluster()
-                .getExecutionGraph(JobID.fromHexString(job))
-                .get()
-                .getCheckpointStatsSnapshot()
-                .getCounts()
-                .getTotalNumberOfCheckpoints())
-        .as("the JobManager was never asked for a savepoint")
-        .isZero();
+    assertThat(savepointsAt(job)).as("the JobManager was never asked for a savepoint").isZero();
 
     down.set(false);
     Await.until(

@@ -52,7 +52,7 @@ public final class FaultyKubernetes implements KubernetesApi {
         new Dispatcher() {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
-            String body = request.getUtf8Body();
+            String body = bodyOf(request);
             served.add(
                 request.getMethod()
                     + " "
@@ -114,17 +114,40 @@ public final class FaultyKubernetes implements KubernetesApi {
     }
   }
 
-  /** Requests with {@code method} whose path contains {@code path}. */
+  /** A header the test's own client sends: its requests are observed, never failed. */
+  public static final String OBSERVER = "X-Test-Observer";
+
+  /** Requests with {@code method} whose path contains {@code path}, from anyone but the test. */
   public static Predicate<RecordedRequest> requests(String method, String path) {
-    return r -> r.getMethod().equalsIgnoreCase(method) && r.getPath().contains(path);
+    return r ->
+        r.getMethod().equalsIgnoreCase(method)
+            && r.getPath().contains(path)
+            && r.getHeader(OBSERVER) == null;
+  }
+
+  /** A client for the test itself, whose requests no fault touches. */
+  public io.fabric8.kubernetes.client.KubernetesClient observer() {
+    try {
+      io.fabric8.kubernetes.client.Config config =
+          io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(kubeconfig));
+      config.setCustomHeaders(java.util.Map.of(OBSERVER, "true"));
+      return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Requests that create an object named {@code name}. */
   public static Predicate<RecordedRequest> creating(String name) {
     return r ->
-        r.getMethod().equalsIgnoreCase("POST")
-            && r.getUtf8Body() != null
-            && r.getUtf8Body().contains("\"name\":\"" + name + "\"");
+        r.getMethod().equalsIgnoreCase("POST") && bodyOf(r).contains("\"name\":\"" + name + "\"");
+  }
+
+  /** The request's body as text, read without consuming it (the store reads it after). */
+  private static String bodyOf(RecordedRequest request) {
+    return request.getBody() == null
+        ? ""
+        : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Answers matching requests with {@code status} while {@code active} holds. */
