@@ -35,9 +35,9 @@ import dev.flinksupervisor.supervision.Role;
 import dev.flinksupervisor.supervision.RolePolicy;
 import dev.flinksupervisor.supervision.Supervision;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,8 +245,7 @@ public final class Sidecar implements AutoCloseable {
             config.get(SupervisorOptions.SAVEPOINT_SHUTDOWN_GRACE));
     config
         .getOptional(SupervisorOptions.SAVEPOINT_HANDSHAKE_DIRECTORY)
-        .ifPresent(
-            dir -> resources.add(PreStopHandshake.start(Path.of(dir), shutdownSavepoints)));
+        .ifPresent(dir -> resources.add(PreStopHandshake.start(Path.of(dir), shutdownSavepoints)));
     LOG.info("Supervising Flink cluster '{}' in namespace '{}'", clusterId, namespace);
     return new Sidecar(resources, shutdownSavepoints, api);
   }
@@ -268,8 +267,6 @@ public final class Sidecar implements AutoCloseable {
    */
   public void shutdown() {
     shutdownSavepoints.takeOnce();
-    close();
-  }
     close();
   }
 

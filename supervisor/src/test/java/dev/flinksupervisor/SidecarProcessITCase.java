@@ -37,7 +37,7 @@ class SidecarProcessITCase {
 
   @Test
   void the_sidecars_jar_carries_no_demo_and_says_where_the_demo_is() throws Exception {
-    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(JAR.toFile())) {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(SidecarJar.JAR.toFile())) {
       assertThat(jar.stream().map(java.util.jar.JarEntry::getName))
           .as("no demo classes, no embedded Kubernetes API")
           .noneMatch(n -> n.startsWith("dev/flinksupervisor/demo/"))
@@ -55,7 +55,7 @@ class SidecarProcessITCase {
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
-                JAR.toString(),
+                SidecarJar.JAR.toString(),
                 "demo")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())

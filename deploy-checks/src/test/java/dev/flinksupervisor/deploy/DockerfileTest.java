@@ -92,6 +92,6 @@ class DockerfileTest {
             .orElseThrow();
     assertThat(training.replaceAll("\\s+", " "))
         .contains(String.join(" ", measured))
-        .contains("-jar " + JAR + " demo");
+        .contains("-jar " + JAR + " run --config");
   }
 }
