@@ -8,6 +8,7 @@ import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.testing.FaultyKubernetes;
+import dev.flinksupervisor.testing.Holds;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MiniClusterOnKubernetes;
@@ -169,13 +170,16 @@ class RecordFaultsITCase {
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.header("Retry-After")).isNotNull();
     assertThat(refused.json().get("detail").asText()).contains("has not been read yet");
-    Thread.sleep(2_000);
-    assertThat(kubernetes.count("PUT", recordName) + kubernetes.count("POST", recordName))
-        .as("no write before the record was read")
-        .isEqualTo(writesBefore);
-    assertThat(record().getMetadata().getResourceVersion())
-        .isEqualTo(before.getMetadata().getResourceVersion());
-    assertThat(savepointsAt(job)).as("no second savepoint reached Flink").isEqualTo(1);
+    Holds.forAtLeast(
+        Duration.ofSeconds(2),
+        () -> {
+          assertThat(kubernetes.count("PUT", recordName) + kubernetes.count("POST", recordName))
+              .as("no write before the record was read")
+              .isEqualTo(writesBefore);
+          assertThat(record().getMetadata().getResourceVersion())
+              .isEqualTo(before.getMetadata().getResourceVersion());
+          assertThat(savepointsAt(job)).as("no second savepoint reached Flink").isEqualTo(1);
+        });
 
     down.set(false);
     awaitReady(next);
@@ -200,17 +204,21 @@ class RecordFaultsITCase {
   }
 
   /** How many savepoints the JobManager took or is taking of the job, from its own statistics. */
-  private long savepointsAt(String job) throws Exception {
-    return flink
-        .miniCluster()
-        .getExecutionGraph(JobID.fromHexString(job))
-        .get()
-        .getCheckpointStatsSnapshot()
-        .getHistory()
-        .getCheckpoints()
-        .stream()
-        .filter(c -> c.getProperties().isSavepoint())
-        .count();
+  private long savepointsAt(String job) {
+    try {
+      return flink
+          .miniCluster()
+          .getExecutionGraph(JobID.fromHexString(job))
+          .get()
+          .getCheckpointStatsSnapshot()
+          .getHistory()
+          .getCheckpoints()
+          .stream()
+          .filter(c -> c.getProperties().isSavepoint())
+          .count();
+    } catch (Exception e) {
+      throw new IllegalStateException("The JobManager's checkpoint statistics", e);
+    }
   }
 
   private static boolean http503(Response r) {
@@ -268,9 +276,14 @@ class RecordFaultsITCase {
 
     assertThat(r.status()).as(r.body()).isEqualTo(503);
     assertThat(r.header("Retry-After")).isNotNull();
-    Thread.sleep(2_000);
-    assertThat(target).doesNotExist();
-    assertThat(savepointsAt(job)).as("the JobManager was never asked for a savepoint").isZero();
+    Holds.forAtLeast(
+        Duration.ofSeconds(2),
+        () -> {
+          assertThat(target).doesNotExist();
+          assertThat(savepointsAt(job))
+              .as("the JobManager was never asked for a savepoint")
+              .isZero();
+        });
 
     down.set(false);
     Await.until(
