@@ -18,8 +18,10 @@ import dev.flinksupervisor.metrics.MeteredFlinkGateway;
 import dev.flinksupervisor.metrics.MeteredLedger;
 import dev.flinksupervisor.metrics.MeteredRetainedCheckpoints;
 import dev.flinksupervisor.metrics.MetricsSetup;
+import dev.flinksupervisor.metrics.PushMeters;
 import dev.flinksupervisor.metrics.RecordMeters;
 import dev.flinksupervisor.metrics.SupervisorMeters;
+import dev.flinksupervisor.push.PushHints;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.Savepoints;
 import dev.flinksupervisor.store.ConfigMapLedger;
@@ -232,6 +234,26 @@ public final class Sidecar implements AutoCloseable {
                 restorable,
                 record,
                 metrics,
+                new PushHints(
+                    new PushHints.Targets() {
+                      @Override
+                      public void pollSoon() {
+                        supervision.pollSoon();
+                      }
+
+                      @Override
+                      public void failureAnnounced(String jobId, long failedAt) {
+                        supervision.failureAnnounced(jobId, failedAt);
+                      }
+
+                      @Override
+                      public void checkSavepoints() {
+                        coordinator.wake();
+                      }
+                    },
+                    events,
+                    new PushMeters(metrics.registry()),
+                    clock),
                 clock));
     supervision.start();
     Duration track = config.get(SupervisorOptions.SAVEPOINT_TRACK_INTERVAL);
@@ -258,6 +280,11 @@ public final class Sidecar implements AutoCloseable {
   /** The admin API's bound port. */
   public int apiPort() {
     return api.port();
+  }
+
+  /** The push listener's bound port, when pushes are accepted ({@code push.token-file}). */
+  public java.util.Optional<Integer> pushPort() {
+    return api.pushPort();
   }
 
   /**

@@ -83,6 +83,7 @@ public final class AdminApi implements AutoCloseable {
   private final HealthRoutes healthRoutes;
   private final JobRoutes jobRoutes;
   private final EventRoutes eventRoutes;
+  private final java.util.Optional<PushRoutes> push;
   private final Javalin app;
 
   public AdminApi(
@@ -97,8 +98,10 @@ public final class AdminApi implements AutoCloseable {
       RestorableRecord restorable,
       RecordState record,
       MetricsSetup metrics,
-      Clock clock) {
+      Clock clock,
+      java.util.Optional<PushRoutes> push) {
     this.settings = settings;
+    this.push = push;
     this.state = state;
     this.events = events;
     this.restorable = restorable;
@@ -121,25 +124,9 @@ public final class AdminApi implements AutoCloseable {
     config.jsonMapper(new JavalinJackson(Json.newMapper(), false));
     config.jetty.host = settings.host();
     config.jetty.port = settings.port();
-    settings
-        .tls()
-        .ifPresent(
-            tls ->
-                config.jetty.addConnector(
-                    (server, httpConfig) -> {
-                      HttpConfiguration https = new HttpConfiguration(httpConfig);
-                      SecureRequestCustomizer secure = new SecureRequestCustomizer();
-                      secure.setSniHostCheck(false);
-                      https.addCustomizer(secure);
-                      ServerConnector connector =
-                          new ServerConnector(
-                              server,
-                              new SslConnectionFactory(tls.factory(), "http/1.1"),
-                              new HttpConnectionFactory(https));
-                      connector.setHost(settings.host());
-                      connector.setPort(settings.port());
-                      return connector;
-                    }));
+    // The admin connector first: Javalin reports the first connector's port as the server's.
+    config.jetty.addConnector(this::adminConnector);
+    push.ifPresent(p -> p.addConnector(config));
     config.http.maxRequestSize = settings.maxBodyBytes();
     config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
     config.jetty.multipartConfig.maxTotalRequestSize(
@@ -160,6 +147,7 @@ public final class AdminApi implements AutoCloseable {
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     config.requestLogger.http(this::timeRequest);
 
+    push.ifPresent(p -> p.register(config.routes));
     config.routes.before(API + "/*", auth::check);
     config.routes.before(API + "/*", this::limitActions);
     config.routes.get(API + "/cluster", this::cluster);
@@ -247,9 +235,32 @@ public final class AdminApi implements AutoCloseable {
                     ctx.method() + " is not allowed on " + ctx.path() + ".")));
   }
 
+  /** Plain HTTP, or TLS from PEM files when they are configured. */
+  private ServerConnector adminConnector(
+      org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig) {
+    ServerConnector connector;
+    if (settings.tls().isPresent()) {
+      HttpConfiguration https = new HttpConfiguration(httpConfig);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false);
+      https.addCustomizer(secure);
+      connector =
+          new ServerConnector(
+              server,
+              new SslConnectionFactory(settings.tls().get().factory(), "http/1.1"),
+              new HttpConnectionFactory(https));
+    } else {
+      connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+    }
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    return connector;
+  }
+
   public AdminApi start() {
     app.start();
     LOG.info("Admin API listening on {}:{}", settings.host(), app.port());
+    push.ifPresent(p -> LOG.info("Accepting the JobManager's pushes on {}:{}", p.host(), p.port()));
     return this;
   }
 

@@ -5,6 +5,7 @@ import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.jobs.Jobs;
 import dev.flinksupervisor.metrics.MetricsSetup;
+import dev.flinksupervisor.push.PushHints;
 import dev.flinksupervisor.savepoints.SavepointService;
 import dev.flinksupervisor.store.RecordState;
 import dev.flinksupervisor.supervision.ClusterState;
@@ -29,10 +30,12 @@ import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 public final class AdminServer implements AutoCloseable {
   private final AdminApi api;
   private final ScheduledExecutorService reloads;
+  private final Optional<PushRoutes> push;
 
-  private AdminServer(AdminApi api, ScheduledExecutorService reloads) {
+  private AdminServer(AdminApi api, ScheduledExecutorService reloads, Optional<PushRoutes> push) {
     this.api = api;
     this.reloads = reloads;
+    this.push = push;
   }
 
   public static AdminServer start(
@@ -45,6 +48,7 @@ public final class AdminServer implements AutoCloseable {
       RestorableRecord restorable,
       RecordState record,
       MetricsSetup metrics,
+      PushHints pushHints,
       Clock clock) {
     Map<String, ApiRole> fixedTokens = new LinkedHashMap<>();
     config
@@ -70,6 +74,23 @@ public final class AdminServer implements AutoCloseable {
       throw new ConfigException("Option 'admin.tokens-file': " + e.getMessage(), e);
     }
     Optional<PemTls> tls = tls(config);
+    Optional<PushTokenFile> pushToken =
+        config
+            .getOptional(SupervisorOptions.PUSH_TOKEN_FILE)
+            .map(f -> new PushTokenFile(Path.of(f)));
+    Optional<PushRoutes> push;
+    try {
+      push =
+          pushToken.map(
+              file ->
+                  new PushRoutes(
+                      config.get(SupervisorOptions.PUSH_HOST),
+                      config.get(SupervisorOptions.PUSH_PORT),
+                      file.load(),
+                      pushHints));
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      throw new ConfigException("Option 'push.token-file': " + e.getMessage(), e);
+    }
     AdminApi api =
         new AdminApi(
             new AdminApi.Settings(
@@ -97,7 +118,8 @@ public final class AdminServer implements AutoCloseable {
             restorable,
             record,
             metrics,
-            clock);
+            clock,
+            push);
     apiRef.set(api);
     api.start();
     ScheduledExecutorService reloads =
@@ -112,7 +134,13 @@ public final class AdminServer implements AutoCloseable {
           long every = config.get(SupervisorOptions.TOKENS_RELOAD_INTERVAL).toMillis();
           reloads.scheduleWithFixedDelay(watcher::poll, every, every, TimeUnit.MILLISECONDS);
         });
-    return new AdminServer(api, reloads);
+    pushToken.ifPresent(
+        file -> {
+          long every = config.get(SupervisorOptions.TOKENS_RELOAD_INTERVAL).toMillis();
+          reloads.scheduleWithFixedDelay(
+              () -> file.poll(push.get()::replaceToken), every, every, TimeUnit.MILLISECONDS);
+        });
+    return new AdminServer(api, reloads, push);
   }
 
   private static Optional<PemTls> tls(SupervisorConfig config) {
@@ -137,6 +165,11 @@ public final class AdminServer implements AutoCloseable {
   /** The admin API's bound port. */
   public int port() {
     return api.port();
+  }
+
+  /** The push listener's bound port, when pushes are accepted. */
+  public Optional<Integer> pushPort() {
+    return push.map(PushRoutes::port);
   }
 
   @Override

@@ -33,8 +33,15 @@ public final class TokenFile {
       try {
         role = ApiRole.valueOf(parts[0].toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
+        role = null;
+      }
+      if (role != ApiRole.OPERATOR && role != ApiRole.VIEWER) {
         throw new IllegalArgumentException(
-            file + " line " + (i + 1) + ": the role is operator or viewer, not '" + parts[0] + "'");
+            file
+                + " line "
+                + (i + 1)
+                + ": the first column is the role, operator or viewer (the line is not shown: it"
+                + " may hold a token)");
       }
       tokens.put(parts[1], role);
     }

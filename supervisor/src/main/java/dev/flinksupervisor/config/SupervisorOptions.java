@@ -544,13 +544,41 @@ public final class SupervisorOptions {
           "A file of bearer tokens, one '<operator|viewer> <token>' per line (a mounted Secret);"
               + " re-read when it changes.");
 
+  public static final ConfigOption<String> PUSH_TOKEN_FILE =
+      option(
+          "push.token-file",
+          "path",
+          Values::text,
+          null,
+          "A file holding the token the JobManager's push plugin sends (a Secret mounted in both"
+              + " containers). Set, the sidecar accepts the plugin's events on push.host:push.port;"
+              + " unset, it only polls. Re-read when it changes.");
+
+  public static final ConfigOption<String> PUSH_HOST =
+      option(
+          "push.host",
+          "host",
+          Values::text,
+          "127.0.0.1",
+          "The address the push listener binds: loopback, because the plugin runs in the same"
+              + " pod.");
+
+  public static final ConfigOption<Integer> PUSH_PORT =
+      option(
+          "push.port",
+          "port",
+          Values::port,
+          8091,
+          "The push listener's TCP port (0: any free one), plain HTTP, serving only"
+              + " POST /push/v1/events.");
+
   public static final ConfigOption<Duration> TOKENS_RELOAD_INTERVAL =
       option(
           "admin.tokens-reload-interval",
           "duration",
           Values::positiveDuration,
           Duration.ofSeconds(10),
-          "How often the tokens file is checked for changes.");
+          "How often the tokens file and the push token file are checked for changes.");
 
   public static final ConfigOption<String> VIEWER_TOKEN =
       new ConfigOption<>(
@@ -626,7 +654,10 @@ public final class SupervisorOptions {
           ADMIN_TOKEN,
           VIEWER_TOKEN,
           TOKENS_FILE,
-          TOKENS_RELOAD_INTERVAL);
+          TOKENS_RELOAD_INTERVAL,
+          PUSH_TOKEN_FILE,
+          PUSH_HOST,
+          PUSH_PORT);
 
   /**
    * Settings under this key are handed to Flink's client as they are ({@code flink.rest.retry

@@ -24,7 +24,11 @@ public record FailureCause(
       out.append(" in ").append(task);
     }
     if (!labels.isEmpty()) {
-      out.append(' ').append(labels);
+      out.append(" [labels ");
+      new java.util.TreeMap<>(labels)
+          .forEach((k, v) -> out.append(k).append('=').append(v).append(", "));
+      out.setLength(out.length() - 2);
+      out.append(']');
     }
     return out.toString();
   }

@@ -1,6 +1,7 @@
 package dev.flinksupervisor.metrics;
 
 import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.savepoints.SavepointRecord;
@@ -197,6 +198,20 @@ public final class SupervisorMeters implements SupervisionObserver {
     if (!latency.isNegative()) {
       detection.record(latency);
     }
+  }
+
+  /** Failures by the labels the JobManager's failure enrichers gave them. */
+  @Override
+  public void failureSeen(JobSummary job, FailureCause failure) {
+    Counter.builder("flink.supervisor.job.failures")
+        .description("Failures of jobs seen, by the type and category labels of their cause")
+        .tags(
+            "type",
+            failure.labels().getOrDefault("type", "UNLABELLED"),
+            "category",
+            failure.labels().getOrDefault("category", "UNLABELLED"))
+        .register(registry)
+        .increment();
   }
 
   public void leaderChanged() {

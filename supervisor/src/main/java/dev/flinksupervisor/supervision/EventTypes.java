@@ -18,7 +18,12 @@ public final class EventTypes {
   public static final String JOB_STATUS_CHANGED = "JOB_STATUS_CHANGED";
   public static final String JOB_APPEARED = "JOB_APPEARED";
   public static final String JOB_DISAPPEARED = "JOB_DISAPPEARED";
+  public static final String JOB_FAILURE = "JOB_FAILURE";
   public static final String HEALTH_CHANGED = "HEALTH_CHANGED";
+
+  // The JobManager's push plugin.
+  public static final String PUSH_STARTED = "PUSH_STARTED";
+  public static final String PUSH_EVENTS_DROPPED = "PUSH_EVENTS_DROPPED";
 
   // The admin API.
   public static final String ADMIN_ACTION = "ADMIN_ACTION";

@@ -54,6 +54,18 @@ public final class Supervision implements AutoCloseable {
     loop.wake();
   }
 
+  /** Polls now: the JobManager said something changed. */
+  public void pollSoon() {
+    loop.pollSoon();
+  }
+
+  /**
+   * The JobManager said {@code jobId} failed at {@code failedAt}: read its exceptions until seen.
+   */
+  public void failureAnnounced(String jobId, long failedAt) {
+    loop.failureAnnounced(jobId, failedAt);
+  }
+
   @Override
   public void close() throws InterruptedException {
     loop.close();

@@ -72,6 +72,21 @@ public final class SupervisionLoop implements AutoCloseable {
   private static final Duration WAKE_RETRY = Duration.ofMillis(100);
   private static final int WAKE_RETRIES = 30;
 
+  /**
+   * How long a failure the JobManager announced is looked for in its exception history, which Flink
+   * may serve from a cache for a few seconds ({@code rest.cache.execution-graph.expiry}).
+   */
+  private static final Duration ANNOUNCED_FAILURE_PATIENCE = Duration.ofSeconds(30);
+
+  private boolean inCycle;
+  private boolean cycleAgain;
+
+  /** Failures the JobManager announced (job id to failure time) not yet in its history. */
+  private final Map<String, AnnouncedFailure> announcedFailures =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record AnnouncedFailure(long failedAt, Instant announcedAt) {}
+
   public SupervisionLoop(
       FlinkGateway gateway,
       ClusterState state,
@@ -117,12 +132,42 @@ public final class SupervisionLoop implements AutoCloseable {
   public synchronized void wake() {
     failuresSinceWake = 0;
     quickRetries = WAKE_RETRIES;
-    if (running && next != null && next.cancel(false)) {
+    pollSoon();
+  }
+
+  /**
+   * Runs a cycle now; while one is running, runs another right after it. Any number of calls before
+   * that cycle starts make one cycle: the JobManager said something changed, and the next cycle
+   * reads what.
+   */
+  public synchronized void pollSoon() {
+    if (!running) {
+      return;
+    }
+    if (inCycle) {
+      cycleAgain = true;
+    } else if (next != null && next.cancel(false)) {
       next = executor.schedule(this::cycleAndReschedule, 0, TimeUnit.MILLISECONDS);
     }
   }
 
+  /**
+   * The JobManager announced that {@code jobId} failed at {@code failedAt} (epoch millis): its
+   * exception history is read until it shows that failure, and a cycle runs now.
+   */
+  public void failureAnnounced(String jobId, long failedAt) {
+    announcedFailures.merge(
+        jobId,
+        new AnnouncedFailure(failedAt, clock.instant()),
+        (old, now) -> old.failedAt() >= now.failedAt() ? old : now);
+    pollSoon();
+  }
+
   private void cycleAndReschedule() {
+    synchronized (this) {
+      inCycle = true;
+      cycleAgain = false;
+    }
     try {
       cycle();
     } catch (Throwable t) {
@@ -131,8 +176,12 @@ public final class SupervisionLoop implements AutoCloseable {
       state.update(s -> s.withFailure("Unexpected error: " + t));
     } finally {
       synchronized (this) {
+        inCycle = false;
         if (running) {
           Duration delay = backoff.delayAfter(Math.min(consecutiveFailures, failuresSinceWake));
+          if (cycleAgain) {
+            delay = Duration.ZERO;
+          }
           if (consecutiveFailures == 0) {
             quickRetries = 0;
           } else if (quickRetries > 0) {
@@ -235,6 +284,15 @@ public final class SupervisionLoop implements AutoCloseable {
    */
   private void readFailures(Map<String, JobView> known, Map<String, JobView> next) {
     Map<String, CompletableFuture<Optional<FailureCause>>> reads = new HashMap<>();
+    Instant now = clock.instant();
+    announcedFailures
+        .entrySet()
+        .removeIf(
+            a ->
+                !next.containsKey(a.getKey())
+                    || !a.getValue().announcedAt().plus(ANNOUNCED_FAILURE_PATIENCE).isAfter(now)
+                    || next.get(a.getKey()).failure().map(FailureCause::timestamp).orElse(0L)
+                        >= a.getValue().failedAt());
     for (JobView view : next.values()) {
       JobView previous = known.get(view.id());
       boolean enteredFailure =
@@ -242,7 +300,7 @@ public final class SupervisionLoop implements AutoCloseable {
               && (previous == null || previous.summary().status() != view.summary().status());
       boolean restarted =
           previous != null && view.restarts() > previous.restarts() && previous.restarts() >= 0;
-      if (enteredFailure || restarted) {
+      if (enteredFailure || restarted || announcedFailures.containsKey(view.id())) {
         reads.put(view.id(), gateway.latestFailure(view.id()));
       }
     }
@@ -250,6 +308,10 @@ public final class SupervisionLoop implements AutoCloseable {
       try {
         Optional<FailureCause> failure = read.getValue().join();
         if (failure.isPresent()) {
+          JobView before = next.get(read.getKey());
+          if (before != null && isNewer(failure.get(), before.failure())) {
+            failureSeen(before, failure.get());
+          }
           next.computeIfPresent(read.getKey(), (id, view) -> view.withFailure(failure));
         }
       } catch (CompletionException e) {
@@ -259,6 +321,23 @@ public final class SupervisionLoop implements AutoCloseable {
             Failures.rootCause(e.getCause()));
       }
     }
+  }
+
+  private static boolean isNewer(FailureCause read, Optional<FailureCause> known) {
+    return known.isEmpty() || read.timestamp() > known.get().timestamp();
+  }
+
+  private void failureSeen(JobView view, FailureCause failure) {
+    AnnouncedFailure announced = announcedFailures.get(view.id());
+    if (announced != null && failure.timestamp() >= announced.failedAt()) {
+      announcedFailures.remove(view.id(), announced);
+    }
+    observer.failureSeen(view.summary(), failure);
+    events.record(
+        EventTypes.JOB_FAILURE,
+        Severity.WARNING,
+        view.id(),
+        "Job '" + view.summary().name() + "' failed: " + failure.summary());
   }
 
   private void recordHealth(JobView view, Health health) {

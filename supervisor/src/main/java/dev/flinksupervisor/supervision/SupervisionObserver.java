@@ -1,5 +1,6 @@
 package dev.flinksupervisor.supervision;
 
+import dev.flinksupervisor.flink.FailureCause;
 import dev.flinksupervisor.flink.JobSummary;
 import java.time.Duration;
 
@@ -11,6 +12,9 @@ public interface SupervisionObserver {
 
   /** A job's status change was seen {@code latency} after the JobManager's own timestamp. */
   void statusChangeSeen(JobSummary job, Duration latency);
+
+  /** A failure of a job newer than the last one known, with its labels. */
+  default void failureSeen(JobSummary job, FailureCause failure) {}
 
   SupervisionObserver NONE =
       new SupervisionObserver() {

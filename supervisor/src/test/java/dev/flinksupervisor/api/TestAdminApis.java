@@ -85,6 +85,19 @@ final class TestAdminApis {
       MetricsSetup metrics,
       Clock clock,
       Ledger ledger) {
+    return create(settings, state, events, flink, metrics, clock, ledger, Optional.empty());
+  }
+
+  /** An admin API that also accepts the JobManager's pushes on {@code push}'s listener. */
+  static AdminApi create(
+      AdminApi.Settings settings,
+      ClusterState state,
+      EventLog events,
+      FlinkSavepoints flink,
+      MetricsSetup metrics,
+      Clock clock,
+      Ledger ledger,
+      Optional<PushRoutes> push) {
     SavepointBook book = new SavepointBook();
     OwnedJobs owned = new OwnedJobs();
     Reprofiles reprofiles = new Reprofiles();
@@ -172,6 +185,7 @@ final class TestAdminApis {
         restorable,
         keeper,
         metrics,
-        clock);
+        clock,
+        push);
   }
 }

@@ -287,6 +287,103 @@ class SupervisionLoopTest {
   }
 
   @Test
+  void an_announced_failure_is_read_until_the_exception_history_shows_it() {
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1));
+    AtomicInteger reads = new AtomicInteger();
+    FailureCause[] history = {null};
+    gateway.latestFailure =
+        id -> {
+          reads.incrementAndGet();
+          return CompletableFuture.completedFuture(Optional.ofNullable(history[0]));
+        };
+    loop.cycle();
+    assertThat(reads).hasValue(0); // nothing to read: the job runs and did not restart
+
+    // The JobManager says the job failed at 2000; its exception history lags behind (a cache).
+    loop.failureAnnounced("a", 2000);
+    loop.cycle();
+    loop.cycle();
+    assertThat(reads).hasValue(2);
+    assertThat(state.snapshot().jobs().get("a").failure()).isEmpty();
+
+    history[0] =
+        FailureCause.fromStackTrace(
+            2000,
+            "org.apache.kafka.common.errors.TimeoutException",
+            "org.apache.kafka.common.errors.TimeoutException: expired",
+            "source (1/1)",
+            Map.of("type", "SYSTEM", "category", "KAFKA"));
+    loop.cycle();
+    loop.cycle();
+
+    assertThat(reads).hasValue(3); // read once more, until it showed; then no more
+    assertThat(state.snapshot().jobs().get("a").failure()).contains(history[0]);
+    assertThat(events.query("a", null))
+        .filteredOn(e -> e.type().equals(EventTypes.JOB_FAILURE))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .contains("TimeoutException: expired")
+                    .contains("category=KAFKA, type=SYSTEM"));
+  }
+
+  @Test
+  void an_announced_failure_that_never_shows_is_given_up_after_a_while() {
+    gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1));
+    AtomicInteger reads = new AtomicInteger();
+    gateway.latestFailure =
+        id -> {
+          reads.incrementAndGet();
+          return CompletableFuture.completedFuture(Optional.empty());
+        };
+    loop.failureAnnounced("a", 2000);
+    loop.cycle();
+    assertThat(reads).hasValue(1);
+
+    clock.advance(Duration.ofMinutes(1));
+    loop.cycle();
+    loop.cycle();
+
+    assertThat(reads).hasValue(1);
+  }
+
+  @Test
+  void a_poll_asked_for_during_a_cycle_runs_right_after_it() throws Exception {
+    java.util.concurrent.CountDownLatch inFirstCycle = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger polls = new AtomicInteger();
+    gateway.jobs =
+        () -> {
+          if (polls.incrementAndGet() == 1) {
+            inFirstCycle.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return jobsOf();
+        };
+    try (SupervisionLoop hourly = loop(Duration.ofHours(1))) {
+      hourly.start();
+      inFirstCycle.await();
+
+      hourly.pollSoon(); // while the first cycle waits: it must not be lost
+      hourly.pollSoon();
+      release.countDown();
+
+      dev.flinksupervisor.demo.Await.until(
+          "a second poll right after the first, not an hour later",
+          Duration.ofSeconds(10),
+          () -> polls.get() >= 2 ? true : null);
+      // Two asks during one cycle make one more poll, not two.
+      dev.flinksupervisor.testing.Holds.forAtLeast(
+          Duration.ofMillis(300), () -> assertThat(polls).hasValue(2));
+    }
+  }
+
+  @Test
   void jobs_that_disappear_are_dropped() {
     gateway.jobs = () -> jobsOf(job("a", JobStatus.RUNNING, 1), job("b", JobStatus.RUNNING, 1));
     loop.cycle();

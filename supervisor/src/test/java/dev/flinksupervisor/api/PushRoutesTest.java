@@ -1,0 +1,134 @@
+package dev.flinksupervisor.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinksupervisor.push.PushHints;
+import dev.flinksupervisor.push.PushObserver;
+import dev.flinksupervisor.store.InMemoryLedger;
+import dev.flinksupervisor.supervision.ClusterState;
+import dev.flinksupervisor.supervision.EventLog;
+import dev.flinksupervisor.testing.FakeFlinkSavepoints;
+import dev.flinksupervisor.testing.HttpTestClient;
+import dev.flinksupervisor.testing.MutableClock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The push listener: its own port, its own token, its one route. */
+class PushRoutesTest {
+  private static final String OPERATOR = "operator-token";
+  private static final String PUSH = "push-token";
+  private static final String BATCH =
+      """
+      {"reporter":"jm-0","sent":1,"dropped":0,"failedBatches":0,"future":"ignored","events":[
+        {"name":"JobFailureEvent","observedAt":1234,"jobId":"j1","jobName":"orders",
+         "attributes":{"failureLabel.category":"KAFKA"}}]}
+      """;
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+  private final EventLog events = new EventLog(clock, 100);
+  private final List<String> hinted = new CopyOnWriteArrayList<>();
+  private PushRoutes push;
+  private AdminApi api;
+  private HttpTestClient admin;
+  private HttpTestClient pushes;
+
+  @BeforeEach
+  void start() {
+    push =
+        new PushRoutes(
+            "127.0.0.1",
+            0,
+            PUSH,
+            new PushHints(
+                new PushHints.Targets() {
+                  @Override
+                  public void pollSoon() {
+                    hinted.add("poll");
+                  }
+
+                  @Override
+                  public void failureAnnounced(String jobId, long failedAt) {
+                    hinted.add("failure " + jobId + " " + failedAt);
+                  }
+
+                  @Override
+                  public void checkSavepoints() {
+                    hinted.add("savepoints");
+                  }
+                },
+                events,
+                PushObserver.NONE,
+                clock));
+    api =
+        TestAdminApis.create(
+                TestAdminApis.settings(Map.of(OPERATOR, ApiRole.OPERATOR), Optional.empty(), 1),
+                new ClusterState(),
+                events,
+                new FakeFlinkSavepoints(),
+                TestAdminApis.metrics(),
+                clock,
+                new InMemoryLedger(1_000_000),
+                Optional.of(push))
+            .start();
+    admin = new HttpTestClient(api.port());
+    pushes = new HttpTestClient(push.port());
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+  }
+
+  @Test
+  void a_batch_with_the_push_token_is_accepted_and_handed_on() {
+    assertThat(push.port()).isNotEqualTo(api.port());
+
+    HttpTestClient.Response response = pushes.postJson(PushRoutes.PATH, PUSH, BATCH);
+
+    assertThat(response.status()).isEqualTo(204);
+    assertThat(hinted).containsExactly("failure j1 1234");
+  }
+
+  @Test
+  void only_the_push_token_may_push() {
+    assertThat(pushes.postJson(PushRoutes.PATH, OPERATOR, BATCH).status()).isEqualTo(401);
+    assertThat(pushes.postJson(PushRoutes.PATH, null, BATCH).status()).isEqualTo(401);
+    assertThat(hinted).isEmpty();
+  }
+
+  @Test
+  void the_push_token_reads_nothing_and_each_listener_serves_only_its_own_routes() {
+    // The push token is no admin token.
+    assertThat(admin.get("/api/v1/jobs", PUSH).status()).isEqualTo(401);
+    // The push listener serves nothing but pushes, whatever the token.
+    assertThat(pushes.get("/api/v1/jobs", OPERATOR).status()).isEqualTo(404);
+    assertThat(pushes.get("/metrics", null).status()).isEqualTo(404);
+    // The admin listener takes no pushes.
+    assertThat(admin.postJson(PushRoutes.PATH, PUSH, BATCH).status()).isEqualTo(404);
+    assertThat(admin.get("/api/v1/jobs", OPERATOR).status()).isEqualTo(200);
+    assertThat(hinted).isEmpty();
+  }
+
+  @Test
+  void a_body_that_is_no_batch_is_refused_and_changes_nothing() {
+    HttpTestClient.Response response = pushes.postJson(PushRoutes.PATH, PUSH, "[1,2");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    assertThat(hinted).isEmpty();
+  }
+
+  @Test
+  void a_rotated_token_replaces_the_old_one() {
+    push.replaceToken("next-push-token");
+
+    assertThat(pushes.postJson(PushRoutes.PATH, PUSH, BATCH).status()).isEqualTo(401);
+    assertThat(pushes.postJson(PushRoutes.PATH, "next-push-token", BATCH).status()).isEqualTo(204);
+  }
+}
