@@ -19,9 +19,11 @@ import org.apache.flink.configuration.RestartStrategyOptions;
  * How soon a job failure is known. A job that fails after 60 records restarts again and again
  * (fixed-delay restarts 1 s after each failure: Flink's default delay). Each RUNNING → RESTARTING
  * transition is timed from the JobManager's own timestamp ({@code timestamps.RESTARTING} of {@code
- * GET /jobs/:id}) to the arrival, at this client, of the sidecar's {@code JOB_STATUS_CHANGED} event
- * on its server-sent event stream. The reference, for the same transitions, is a bare loop polling
- * Flink's {@code /jobs/overview} on the leader as fast as it can: the floor of any poller.
+ * GET /jobs/:id}) to the arrival, at this client, of a sidecar's {@code JOB_STATUS_CHANGED} event
+ * on its server-sent event stream. Two sidecars watch the same transitions: the shared one, which
+ * the JobManager's push plugin tells at once, and one that only polls (every 500 ms, the default).
+ * The reference of polling is a bare loop polling Flink's {@code /jobs/overview} on the leader as
+ * fast as it can: the floor of any poller.
  */
 final class DetectionLatencyBenchmark implements Benchmark {
   /**
@@ -52,6 +54,15 @@ final class DetectionLatencyBenchmark implements Benchmark {
     Lab.Cluster cluster = lab.cluster();
     SidecarProcess sidecar = lab.sidecar();
     Http http = lab.http();
+    try (SidecarProcess polling = lab.startSidecar()) {
+      polling.awaitReady(http, Duration.ofSeconds(60));
+      return run(failures, cluster, sidecar, polling, http);
+    }
+  }
+
+  private List<Figure> run(
+      int failures, Lab.Cluster cluster, SidecarProcess sidecar, SidecarProcess polling, Http http)
+      throws Exception {
     String leader = cluster.leaderUrl();
 
     Configuration restarts = new Configuration();
@@ -60,8 +71,8 @@ final class DetectionLatencyBenchmark implements Benchmark {
     restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
 
     List<Transition> transitions;
-    List<EventStream.Arrival> events;
-    try (EventStream stream = EventStream.open(http, sidecar.url(), SidecarProcess.TOKEN)) {
+    try (EventStream pushed = EventStream.open(http, sidecar.url(), SidecarProcess.TOKEN);
+        EventStream polled = EventStream.open(http, polling.url(), SidecarProcess.TOKEN)) {
       JobID job =
           cluster.submit(
               "failing",
@@ -77,9 +88,9 @@ final class DetectionLatencyBenchmark implements Benchmark {
               "--checkpoint-interval",
               "3600000");
       BarePoller poller = new BarePoller(http, leader, job.toHexString());
-      Thread polling = new Thread(poller, "bare-poller");
-      polling.setDaemon(true);
-      polling.start();
+      Thread barePolling = new Thread(poller, "bare-poller");
+      barePolling.setDaemon(true);
+      barePolling.start();
       try {
         try {
           Poll.until(
@@ -95,18 +106,24 @@ final class DetectionLatencyBenchmark implements Benchmark {
         Poll.pause(Duration.ofSeconds(2));
       } finally {
         poller.stop = true;
-        polling.join(TimeUnit.SECONDS.toMillis(10));
+        barePolling.join(TimeUnit.SECONDS.toMillis(10));
         cluster.client().cancel(job).get(60, TimeUnit.SECONDS);
       }
       transitions =
           poller.transitions.stream()
               .sorted(Comparator.comparingLong(Transition::jobManagerMillis))
               .toList();
-      events = List.copyOf(stream.arrivals());
       if (poller.error != null) {
         System.out.println("  the bare poller's last error: " + poller.error);
       }
-      return figures(transitions, restartingEvents(events, job.toHexString()), failures);
+      String id = job.toHexString();
+      List<Figure> figures = new ArrayList<>();
+      Seen byPolling = seen(transitions, restartingEvents(polled.arrivals(), id), failures);
+      figures.addAll(pollingFigures(byPolling));
+      figures.addAll(
+          pushFigures(
+              seen(transitions, restartingEvents(pushed.arrivals(), id), failures), byPolling));
+      return figures;
     }
   }
 
@@ -125,13 +142,15 @@ final class DetectionLatencyBenchmark implements Benchmark {
     return byEventTime;
   }
 
+  /** What one sidecar saw of the transitions, beside the bare poller. */
+  record Seen(Percentiles sidecar, Percentiles bare, int counted, int wanted, int missed) {}
+
   /**
    * The first {@code wanted} transitions, each matched with the sidecar's first event recorded
-   * after it and before the next one: the sidecar's poll saw the job RESTARTING, so the latest
-   * transition before its event is the one it saw.
+   * after it and before the next one: the sidecar saw the job RESTARTING, so the latest transition
+   * before its event is the one it saw.
    */
-  static List<Figure> figures(
-      List<Transition> transitions, TreeMap<Long, Long> sidecarEvents, int wanted) {
+  static Seen seen(List<Transition> transitions, TreeMap<Long, Long> sidecarEvents, int wanted) {
     List<Double> sidecar = new ArrayList<>();
     List<Double> bare = new ArrayList<>();
     int missed = 0;
@@ -153,46 +172,84 @@ final class DetectionLatencyBenchmark implements Benchmark {
       throw new IllegalStateException(
           "The sidecar reported none of " + counted + " RESTARTING transitions");
     }
-    Percentiles s = Percentiles.of(sidecar);
-    Percentiles b = Percentiles.of(bare);
+    return new Seen(Percentiles.of(sidecar), Percentiles.of(bare), counted, wanted, missed);
+  }
+
+  private static String how(Seen seen, String sidecar) {
+    return seen.counted()
+        + " injected failures (RUNNING → RESTARTING; restarts 1 s after a failure, the job"
+        + " then runs 0.6 s before the next)"
+        + (seen.counted() < seen.wanted() ? ", fewer than the " + seen.wanted() + " wanted" : "")
+        + "; from the JobManager's timestamps.RESTARTING (GET /jobs/:id, details cache 50 ms)"
+        + " to the arrival at the benchmark client of the JOB_STATUS_CHANGED event on"
+        + " /api/v1/events/stream of "
+        + sidecar
+        + ". Missed: "
+        + seen.missed()
+        + ". Nearest-rank percentiles: with fewer than 100 failures p99 is the slowest.";
+  }
+
+  /** Polling alone (every 500 ms, the default), beside a bare poller as fast as it can. */
+  static List<Figure> pollingFigures(Seen seen) {
     System.out.printf(
-        "  %d failures; sidecar p50 %s ms, p99 %s ms; bare poller p50 %s ms, p99 %s ms;"
+        "  %d failures; polling sidecar p50 %s ms, p99 %s ms; bare poller p50 %s ms, p99 %s ms;"
             + " missed by the sidecar: %d%n",
-        counted,
-        Numbers.format(s.median()),
-        Numbers.format(s.p99()),
-        Numbers.format(b.median()),
-        Numbers.format(b.p99()),
-        missed);
-    String how =
-        counted
-            + " injected failures (RUNNING → RESTARTING; restarts 1 s after a failure, the job"
-            + " then runs 0.6 s before the next)"
-            + (counted < wanted ? ", fewer than the " + wanted + " wanted" : "")
-            + "; from the JobManager's timestamps.RESTARTING (GET /jobs/:id, details cache 50 ms)"
-            + " to the arrival at"
-            + " the benchmark client of the sidecar's JOB_STATUS_CHANGED event on"
-            + " /api/v1/events/stream; sidecar polls every 500 ms (default). Missed by the"
-            + " sidecar: "
-            + missed
-            + ". Nearest-rank percentiles: with fewer than 100 failures p99 is the slowest.";
+        seen.counted(),
+        Numbers.format(seen.sidecar().median()),
+        Numbers.format(seen.sidecar().p99()),
+        Numbers.format(seen.bare().median()),
+        Numbers.format(seen.bare().p99()),
+        seen.missed());
+    String how = how(seen, "a sidecar that polls every 500 ms (the default), no push plugin");
     String reference = "bare loop polling /jobs/overview as fast as it can";
     return List.of(
         Figure.of(
             "failure detection p50 (sidecar event at client)",
-            s.median(),
+            seen.sidecar().median(),
             "ms",
             reference + ", p50",
-            b.median(),
+            seen.bare().median(),
             null,
             how),
         Figure.of(
             "failure detection p99 (sidecar event at client)",
-            s.p99(),
+            seen.sidecar().p99(),
             "ms",
             reference + ", p99",
-            b.p99(),
+            seen.bare().p99(),
             Target.valueAtMost(500, "ms"),
+            how));
+  }
+
+  /** With the JobManager's push plugin, beside the polling sidecar in the same run. */
+  static List<Figure> pushFigures(Seen seen, Seen polling) {
+    System.out.printf(
+        "  with push: p50 %s ms, p99 %s ms; missed: %d%n",
+        Numbers.format(seen.sidecar().median()),
+        Numbers.format(seen.sidecar().p99()),
+        seen.missed());
+    String how =
+        how(
+            seen,
+            "a sidecar the JobManager's push plugin tells (it polls /jobs/overview at once on the"
+                + " push and records what the JobManager answers)");
+    String reference = "the polling sidecar in the same run";
+    return List.of(
+        Figure.of(
+            "failure detection p50 with the push plugin",
+            seen.sidecar().median(),
+            "ms",
+            reference + ", p50",
+            polling.sidecar().median(),
+            null,
+            how),
+        Figure.of(
+            "failure detection p99 with the push plugin",
+            seen.sidecar().p99(),
+            "ms",
+            reference + ", p99",
+            polling.sidecar().p99(),
+            Target.valueAtMost(25, "ms"),
             how));
   }
 

@@ -4,6 +4,8 @@ import dev.flinksupervisor.demo.EmbeddedKubernetes;
 import dev.flinksupervisor.demo.job.DemoJob;
 import dev.flinksupervisor.testing.FlinkProcessCluster;
 import dev.flinksupervisor.testing.FlinkProcessCluster.JobManager;
+import dev.flinksupervisor.testing.PluginJars;
+import dev.flinksupervisor.testing.Ports;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -47,9 +49,27 @@ final class Lab implements AutoCloseable {
   private SidecarProcess sidecar;
   private int sidecars;
 
+  /**
+   * Where the JobManagers' push plugin delivers its events: the port of the shared sidecar's push
+   * listener and the token file both read. Only the shared sidecar listens there.
+   */
+  record Push(int port, Path tokenFile) {
+    String sidecarYaml() {
+      return """
+          push:
+            token-file: %s
+            port: %d
+          """
+          .formatted(tokenFile, port);
+    }
+  }
+
+  private final Push push;
+
   Lab(Path workDir, Path sidecarJar) {
     this.workDir = workDir;
     this.sidecarJar = sidecarJar;
+    this.push = new Push(Ports.free(), workDir.resolve("push-token"));
   }
 
   Path workDir() {
@@ -72,7 +92,9 @@ final class Lab implements AutoCloseable {
     }
     if (cluster == null) {
       try {
-        cluster = Cluster.start(workDir, http);
+        Files.createDirectories(workDir);
+        Files.writeString(push.tokenFile(), "push-" + UUID.randomUUID() + "\n");
+        cluster = Cluster.start(workDir, http, push);
         resources.add(cluster);
       } catch (Exception e) {
         clusterFailure = e;
@@ -82,26 +104,34 @@ final class Lab implements AutoCloseable {
     return cluster;
   }
 
-  /** A new sidecar process for the cluster; the caller stops it. */
+  /** A new sidecar process for the cluster, polling only (no push); the caller stops it. */
   SidecarProcess startSidecar() throws Exception {
     return startSidecar(List.of());
   }
 
-  /** A new sidecar process with {@code extraFlags} after the production flags. */
+  /** A new polling-only sidecar process with {@code extraFlags} after the production flags. */
   SidecarProcess startSidecar(List<String> extraFlags) throws Exception {
+    return startSidecar(extraFlags, "");
+  }
+
+  private SidecarProcess startSidecar(List<String> extraFlags, String moreYaml) throws Exception {
     Cluster c = cluster();
     return SidecarProcess.start(
         sidecarJar,
         c.sidecarTarget(),
         workDir.resolve("sidecars"),
         "sidecar-" + (++sidecars),
-        extraFlags);
+        extraFlags,
+        moreYaml);
   }
 
-  /** The sidecar the benchmarks share, started and ready on the first call. */
+  /**
+   * The sidecar the benchmarks share, started and ready on the first call: configured as in a pod,
+   * it also hears the JobManager's push plugin.
+   */
   synchronized SidecarProcess sidecar() throws Exception {
     if (sidecar == null) {
-      SidecarProcess started = startSidecar();
+      SidecarProcess started = startSidecar(List.of(), push.sidecarYaml());
       resources.add(started);
       started.awaitReady(http, Duration.ofSeconds(60));
       sidecar = started;
@@ -156,7 +186,7 @@ final class Lab implements AutoCloseable {
       this.http = http;
     }
 
-    static Cluster start(Path workDir, Http http) throws Exception {
+    static Cluster start(Path workDir, Http http, Push push) throws Exception {
       String clusterId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
       System.out.println("  starting the Kubernetes API and Flink cluster " + clusterId + " ...");
       EmbeddedKubernetes kubernetes =
@@ -167,7 +197,8 @@ final class Lab implements AutoCloseable {
               kubernetes,
               clusterId,
               FlinkProcessCluster.Leases.SHORT,
-              jobManagerOverrides());
+              jobManagerOverrides(push));
+      flink.withPlugins(List.of(PluginJars.Plugin.EVENT_PUSH, PluginJars.Plugin.FAILURE_LABELS));
       Cluster cluster = null;
       try {
         cluster =
@@ -195,11 +226,21 @@ final class Lab implements AutoCloseable {
     /**
      * The JobManager caches a job's details for {@code web.refresh-interval} (3 s by default): kept
      * at 50 ms, {@code GET /jobs/:id} shows each transition's timestamp within 50 ms, before the
-     * next one. {@code /jobs/overview}, which the sidecar polls, is not cached either way.
+     * next one. {@code /jobs/overview}, which the sidecar polls, is not cached either way. Both
+     * plugins are enabled as in a pod: events pushed to the shared sidecar, failures labelled.
      */
-    static Configuration jobManagerOverrides() {
+    static Configuration jobManagerOverrides(Push push) {
       Configuration overrides = new Configuration();
       overrides.set(WebOptions.REFRESH_INTERVAL, DETAILS_CACHE);
+      overrides.setString("events.reporters", "supervisor");
+      overrides.setString(
+          "events.reporter.supervisor.factory.class",
+          "dev.flinksupervisor.plugins.push.SupervisorEventReporterFactory");
+      overrides.setString(
+          "events.reporter.supervisor.url", "http://127.0.0.1:" + push.port() + "/push/v1/events");
+      overrides.setString("events.reporter.supervisor.token-file", push.tokenFile().toString());
+      overrides.setString(
+          "jobmanager.failure-enrichers", "dev.flinksupervisor.plugins.failures.FailureLabels");
       return overrides;
     }
 

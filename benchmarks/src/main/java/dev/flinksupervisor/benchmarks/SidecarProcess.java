@@ -57,6 +57,13 @@ final class SidecarProcess implements AutoCloseable {
   /** As above, with {@code extraFlags} after the production flags (a CDS archive, say). */
   static SidecarProcess start(
       Path jar, Target target, Path dir, String name, List<String> extraFlags) throws IOException {
+    return start(jar, target, dir, name, extraFlags, "");
+  }
+
+  /** As above, with {@code moreYaml} appended to its configuration file. */
+  static SidecarProcess start(
+      Path jar, Target target, Path dir, String name, List<String> extraFlags, String moreYaml)
+      throws IOException {
     Files.createDirectories(dir);
     int port = Ports.free();
     Path config =
@@ -70,7 +77,8 @@ final class SidecarProcess implements AutoCloseable {
             """
             savepoints:
               on-shutdown: false
-            """);
+            """
+                + moreYaml);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);

@@ -48,7 +48,8 @@ class DetectionLatencyBenchmarkTest {
     sidecar.put(3_400L, 3_410L); // the second, 410 ms; the third is missed
     sidecar.put(7_100L, 7_150L); // the fourth, beyond the three wanted
 
-    List<Figure> figures = DetectionLatencyBenchmark.figures(transitions, sidecar, 3);
+    DetectionLatencyBenchmark.Seen seen = DetectionLatencyBenchmark.seen(transitions, sidecar, 3);
+    List<Figure> figures = DetectionLatencyBenchmark.pollingFigures(seen);
 
     Figure p50 = figures.get(0);
     Figure p99 = figures.get(1);
@@ -56,6 +57,28 @@ class DetectionLatencyBenchmarkTest {
     assertThat(p99.value()).isEqualTo(410.0);
     assertThat(p99.referenceValue()).isEqualTo(10.0);
     assertThat(p99.met()).isTrue();
-    assertThat(p99.detail()).contains("3 injected failures").contains("Missed by the sidecar: 1");
+    assertThat(p99.detail()).contains("3 injected failures").contains("Missed: 1");
+  }
+
+  @Test
+  void push_is_measured_beside_the_polling_sidecar_of_the_same_run() {
+    List<Transition> transitions =
+        List.of(new Transition(1_000, 1_003), new Transition(3_000, 3_004));
+    TreeMap<Long, Long> polled = new TreeMap<>();
+    polled.put(1_200L, 1_300L);
+    polled.put(3_200L, 3_250L);
+    TreeMap<Long, Long> pushed = new TreeMap<>();
+    pushed.put(1_005L, 1_008L);
+    pushed.put(3_030L, 3_031L);
+
+    List<Figure> figures =
+        DetectionLatencyBenchmark.pushFigures(
+            DetectionLatencyBenchmark.seen(transitions, pushed, 2),
+            DetectionLatencyBenchmark.seen(transitions, polled, 2));
+
+    Figure p99 = figures.get(1);
+    assertThat(p99.value()).isEqualTo(31.0);
+    assertThat(p99.referenceValue()).isEqualTo(300.0);
+    assertThat(p99.met()).isFalse(); // 31 ms is above the 25 ms target
   }
 }

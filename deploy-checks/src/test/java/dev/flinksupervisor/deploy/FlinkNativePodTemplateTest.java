@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.kubernetes.configuration.KubernetesConfigOptions;
@@ -17,28 +18,42 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The native pod template as Flink 2.3 itself turns it into the JobManager's Deployment ({@code
- * KubernetesJobManagerFactory.buildKubernetesJobManagerSpecification}, as {@code flink
- * run-application --target kubernetes-application} does): the sidecar container comes out whole,
- * beside the JobManager, which keeps its preStop hook and the shared handshake directory.
+ * KubernetesJobManagerFactory.buildKubernetesJobManagerSpecification}, as {@code flink run --target
+ * kubernetes-application} does), with the {@code -D} options the template's header gives the Flink
+ * client: the sidecar container comes out whole, beside the JobManager, which keeps its preStop
+ * hook, the shared handshake directory and the push token.
  */
 class FlinkNativePodTemplateTest {
   @TempDir static Path dir;
+  static Map<String, String> options;
   static JsonNode pod;
   static JsonNode template;
 
   @BeforeAll
   static void build() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(KubernetesConfigOptions.CLUSTER_ID, "orders");
-    conf.set(KubernetesConfigOptions.NAMESPACE, "flink");
-    conf.set(KubernetesConfigOptions.CONTAINER_IMAGE, "flink-supervisor-flink:latest");
+    options = Repository.nativeFlinkOptions();
+    Configuration conf = Configuration.fromMap(options);
+    // The client resolves the template's path from where it runs: the repository's root.
     conf.set(
         KubernetesConfigOptions.JOB_MANAGER_POD_TEMPLATE,
-        Repository.NATIVE_POD_TEMPLATE.toString());
-    conf.set(HighAvailabilityOptions.HA_MODE, "kubernetes");
-    conf.set(HighAvailabilityOptions.HA_STORAGE_PATH, "s3://flink/ha");
+        Repository.ROOT
+            .resolve(conf.get(KubernetesConfigOptions.JOB_MANAGER_POD_TEMPLATE))
+            .toString());
     pod = FlinkJobManagerPod.build(conf, dir);
     template = Repository.yaml(Repository.NATIVE_POD_TEMPLATE);
+  }
+
+  @Test
+  void the_header_options_start_a_cluster_of_this_template_with_kubernetes_ha() {
+    Configuration conf = Configuration.fromMap(options);
+    assertThat(Repository.ROOT.resolve(conf.get(KubernetesConfigOptions.JOB_MANAGER_POD_TEMPLATE)))
+        .isEqualTo(Repository.NATIVE_POD_TEMPLATE);
+    assertThat(conf.get(KubernetesConfigOptions.CLUSTER_ID)).isEqualTo("orders");
+    assertThat(conf.get(KubernetesConfigOptions.NAMESPACE)).isEqualTo("flink");
+    assertThat(conf.get(HighAvailabilityOptions.HA_MODE)).isEqualTo("kubernetes");
+    assertThat(conf.get(HighAvailabilityOptions.HA_STORAGE_PATH))
+        .as("the sidecar's high-availability.storageDir")
+        .isEqualTo(Repository.supervisorConfig().get("high-availability.storageDir"));
   }
 
   @Test
@@ -64,13 +79,15 @@ class FlinkNativePodTemplateTest {
   }
 
   @Test
-  void the_jobmanager_keeps_its_prestop_hook_and_the_handshake_directory() {
+  void the_jobmanager_keeps_its_prestop_hook_the_handshake_directory_and_the_push_token() {
     JsonNode jobManager = Repository.container(pod.path("spec"), MAIN_CONTAINER);
     JsonNode written = Repository.container(template.path("spec"), MAIN_CONTAINER);
 
     assertThat(jobManager.path("lifecycle")).isEqualTo(written.path("lifecycle"));
     assertThat(jobManager.path("volumeMounts").findValuesAsText("mountPath"))
         .contains("/var/run/flink-supervisor");
+    assertThat(JobManagerPluginsTest.assertPushTokenMounted("Flink's pod", pod.path("spec")))
+        .isEqualTo(JobManagerPluginsTest.assertPushTokenMounted("template", template.path("spec")));
     // Flink filled the rest of the main container: its image, its command and its config.
     assertThat(jobManager.path("image").asText()).isEqualTo("flink-supervisor-flink:latest");
     assertThat(jobManager.path("args").toString()).contains("jobmanager");

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every kustomization under {@code k8s/} (the base and each overlay; components through the
  * overlays that use them) renders with {@code kubectl kustomize}, and what it renders keeps the
- * sidecar's least-privilege Role and names the objects the pod templates mount. Without kubectl the
- * checks are skipped and say so, except where {@code FLINK_SUPERVISOR_REQUIRE_KUBECTL} is set (CI
- * installs kubectl and sets it).
+ * sidecar's least-privilege Role, names the objects the pod templates mount (the push-token Secret
+ * among them), gives the sidecar the push token's path, and keeps the JobManager plugins' wiring in
+ * the FlinkDeployment and the Confluent environment as rendered. Without kubectl the checks are
+ * skipped and say so, except where {@code FLINK_SUPERVISOR_REQUIRE_KUBECTL} is set (CI installs
+ * kubectl and sets it).
  */
 class KustomizeTest {
 
@@ -87,7 +89,32 @@ class KustomizeTest {
     // The objects the pod template mounts, under the names it uses.
     assertThat(names(objects, "ConfigMap")).contains("flink-supervisor");
     assertThat(names(objects, "Secret"))
-        .contains("flink-supervisor-tokens", "flink-supervisor-token");
+        .contains(
+            "flink-supervisor-tokens",
+            "flink-supervisor-token",
+            JobManagerPluginsTest.PUSH_TOKEN_SECRET);
+    for (JsonNode v : Repository.nativePodSpec().path("volumes")) {
+      if (v.has("secret")) {
+        assertThat(names(objects, "Secret")).contains(v.path("secret").path("secretName").asText());
+      }
+      if (v.has("configMap")) {
+        assertThat(names(objects, "ConfigMap")).contains(v.path("configMap").path("name").asText());
+      }
+    }
+    JsonNode config =
+        objects.stream()
+            .filter(o -> o.path("kind").asText().equals("ConfigMap"))
+            .filter(o -> o.path("metadata").path("name").asText().equals("flink-supervisor"))
+            .findFirst()
+            .orElseThrow()
+            .path("data")
+            .path("supervisor.yaml");
+    assertThat(Repository.flattened(Repository.yamlText(config.asText())).get("push.token-file"))
+        .as("the rendered sidecar configuration's push.token-file")
+        .isEqualTo(
+            JobManagerPluginsTest.assertPushTokenMounted("native", Repository.nativePodSpec())
+                + "/"
+                + JobManagerPluginsTest.TOKEN_KEY);
     if (!overlay.equals("base")) {
       assertThat(role.path("rules").get(1).path("resourceNames").toString())
           .isEqualTo("[\"orders-supervisor\"]");
@@ -105,9 +132,17 @@ class KustomizeTest {
           .isEqualTo(
               Repository.withoutEmpties(
                   Repository.container(Repository.nativePodSpec(), Repository.SIDECAR)));
+      JobManagerPluginsTest.assertPluginsTurnedOn(
+          JobManagerPluginsTest.fromSpec(overlay + " FlinkDeployment", deployment));
     }
     if (overlay.equals("confluent")) {
       assertThat(kinds).contains("FlinkEnvironment", "FlinkApplication");
+      JobManagerPluginsTest.assertPluginsTurnedOn(
+          JobManagerPluginsTest.fromSpec(
+              overlay + " FlinkApplication",
+              JobManagerPluginsTest.confluentApplication(
+                  only(objects, "FlinkEnvironment").path("spec"),
+                  only(objects, "FlinkApplication").path("spec"))));
     }
   }
 

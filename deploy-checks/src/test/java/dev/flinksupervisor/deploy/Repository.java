@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,8 @@ final class Repository {
   static final Path CONFLUENT_ENVIRONMENT = K8S.resolve("confluent/flinkenvironment.yaml");
   static final Path CONFLUENT_ENVIRONMENT_REST = K8S.resolve("confluent/environment.json");
   static final Path CONFLUENT_APPLICATION = K8S.resolve("confluent/flinkapplication.yaml");
+  static final Path SUPERVISOR_CONFIG = K8S.resolve("base/supervisor.yaml");
+  static final Path PUSH_TOKEN_SECRET = K8S.resolve("base/push-token-secret.yaml");
   static final String MAIN_CONTAINER = "flink-main-container";
   static final String SIDECAR = "flink-supervisor";
 
@@ -49,6 +53,66 @@ final class Repository {
               });
     }
     return docs;
+  }
+
+  /**
+   * The Flink options the native pod template's header gives the Flink client, one {@code
+   * -Dkey=value} a line, as the client reads them (split at the first {@code =}).
+   */
+  static Map<String, String> nativeFlinkOptions() throws IOException {
+    Pattern option = Pattern.compile("#\\s+-D([^=\\s]+)=(\\S+)(\\s+\\\\)?");
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(NATIVE_POD_TEMPLATE)) {
+      if (!line.startsWith("#")) {
+        break;
+      }
+      Matcher m = option.matcher(line.strip());
+      if (m.matches() && out.put(m.group(1), m.group(2)) != null) {
+        throw new AssertionError("-D" + m.group(1) + " twice in " + NATIVE_POD_TEMPLATE);
+      }
+    }
+    return out;
+  }
+
+  /** The sidecar's configuration file as the sidecar reads it: nested keys joined with dots. */
+  static Map<String, String> supervisorConfig() {
+    return flattened(yaml(SUPERVISOR_CONFIG));
+  }
+
+  /**
+   * A sidecar configuration's settings: nested keys joined with dots, as the sidecar reads them.
+   */
+  static Map<String, String> flattened(JsonNode config) {
+    Map<String, String> out = new LinkedHashMap<>();
+    flatten("", config, out);
+    return out;
+  }
+
+  static JsonNode yamlText(String text) {
+    try {
+      return YAML.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getValue().isObject()) {
+                flatten(prefix + e.getKey() + ".", e.getValue(), out);
+              } else {
+                out.put(prefix + e.getKey(), e.getValue().asText());
+              }
+            });
+  }
+
+  /** A Flink configuration as written in a manifest (a map of strings, numbers and booleans). */
+  static Map<String, String> flinkConfiguration(JsonNode written) {
+    Map<String, String> out = new LinkedHashMap<>();
+    written.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
   }
 
   /** The pod spec of the native JobManager pod template. */

@@ -13,14 +13,25 @@ import java.util.Map;
  * @param dropped events the plugin dropped since its JobManager started (queue full, or the sidecar
  *     did not answer)
  * @param failedBatches batches the sidecar did not accept since its JobManager started
+ * @param cost what the plugin cost its JobManager so far
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PushBatch(
-    String reporter, long sent, long dropped, long failedBatches, List<Event> events) {
+    String reporter, long sent, long dropped, long failedBatches, Cost cost, List<Event> events) {
 
   public PushBatch {
     reporter = reporter == null || reporter.isBlank() ? "unknown" : reporter;
+    cost = cost == null ? Cost.UNKNOWN : cost;
     events = events == null ? List.of() : List.copyOf(events);
+  }
+
+  /**
+   * What the plugin cost its JobManager since it started: the calls of the JobManager's thread into
+   * it, their total and longest time, and its sender thread's CPU time (-1: not measured).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Cost(long handOffs, long handOffNanos, long handOffMaxNanos, long senderCpuNanos) {
+    public static final Cost UNKNOWN = new Cost(0, 0, 0, -1);
   }
 
   /**

@@ -78,7 +78,7 @@ public final class PushHints {
   }
 
   private void noteCounts(PushBatch batch) {
-    observer.reported(batch.reporter(), batch.dropped(), batch.failedBatches());
+    observer.reported(batch.reporter(), batch.dropped(), batch.failedBatches(), batch.cost());
     Long before = droppedByReporter.put(batch.reporter(), batch.dropped());
     if (before == null) {
       events.record(

@@ -9,7 +9,7 @@ public interface PushObserver {
   void received(String eventName, Duration lag);
 
   /** The latest cumulative counts one JobManager's plugin reported. */
-  void reported(String reporter, long dropped, long failedBatches);
+  void reported(String reporter, long dropped, long failedBatches, PushBatch.Cost cost);
 
   PushObserver NONE =
       new PushObserver() {
@@ -17,6 +17,7 @@ public interface PushObserver {
         public void received(String eventName, Duration lag) {}
 
         @Override
-        public void reported(String reporter, long dropped, long failedBatches) {}
+        public void reported(
+            String reporter, long dropped, long failedBatches, PushBatch.Cost cost) {}
       };
 }

@@ -46,7 +46,8 @@ class PushHintsTest {
             }
 
             @Override
-            public void reported(String reporter, long dropped, long failedBatches) {}
+            public void reported(
+                String reporter, long dropped, long failedBatches, PushBatch.Cost cost) {}
           },
           clock);
 
@@ -55,7 +56,7 @@ class PushHintsTest {
   }
 
   private static PushBatch batch(long dropped, PushBatch.Event... events) {
-    return new PushBatch("jm-0", NOW.toEpochMilli(), dropped, 0, List.of(events));
+    return new PushBatch("jm-0", NOW.toEpochMilli(), dropped, 0, null, List.of(events));
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.demo.job.DemoJob;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
   private final Configuration base;
   private final List<JobManager> jobManagers = new ArrayList<>();
   private final List<Process> taskManagers = new ArrayList<>();
+  private Path pluginsDir;
 
   /** Lease timings of Flink's Kubernetes leader election: duration, renew deadline, retry. */
   public record Leases(Duration duration, Duration renewDeadline, Duration retryPeriod) {
@@ -90,6 +92,16 @@ public final class FlinkProcessCluster implements AutoCloseable {
     base.setString("heartbeat.timeout", "10s");
     base.setString("heartbeat.interval", "2s");
     base.addAll(overrides);
+  }
+
+  /**
+   * Installs the plugins in a {@code plugins/} directory that the processes started from now on
+   * load them from ({@code FLINK_PLUGINS_DIR}), as a Flink distribution would; the plugins are
+   * taken off those processes' classpath.
+   */
+  public FlinkProcessCluster withPlugins(List<PluginJars.Plugin> plugins) throws IOException {
+    pluginsDir = PluginJars.install(workDir.resolve("plugins"), plugins);
+    return this;
   }
 
   public String haStorageDir() {
@@ -209,15 +221,21 @@ public final class FlinkProcessCluster implements AutoCloseable {
     command.add("-XX:+UseSerialGC");
     command.add("-Dlog4j2.configurationFile=" + confDir.resolve("log4j2.properties"));
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(
+        java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(entry -> !PluginJars.isPluginEntry(entry))
+            .collect(Collectors.joining(File.pathSeparator)));
     command.add(main.getName());
     command.add("--configDir");
     command.add(confDir.toString());
     command.addAll(dynamic);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().remove("FLINK_PLUGINS_DIR");
+    if (pluginsDir != null) {
+      builder.environment().put("FLINK_PLUGINS_DIR", pluginsDir.toString());
+    }
+    return builder.start();
   }
 
   @Override
