@@ -221,6 +221,32 @@ public final class Sidecar implements AutoCloseable {
             Duration.ofMinutes(1),
             clock);
 
+    // What the JobManager's push plugin says, taken as hints; with it, savepoints are not polled
+    // closely while the JobManager will say when they end.
+    PushHints pushHints =
+        new PushHints(
+            new PushHints.Targets() {
+              @Override
+              public void pollSoon() {
+                supervision.pollSoon();
+              }
+
+              @Override
+              public void failureAnnounced(String jobId, long failedAt) {
+                supervision.failureAnnounced(jobId, failedAt);
+              }
+
+              @Override
+              public void checkSavepoints() {
+                savepoints.service().savepointPushed();
+                coordinator.wake();
+              }
+            },
+            events,
+            new PushMeters(metrics.registry()),
+            clock);
+    savepoints.service().relyOnPushWhile(() -> pushHints.heardWithin(Duration.ofMinutes(2)));
+
     AdminServer api =
         add(
             resources,
@@ -234,26 +260,7 @@ public final class Sidecar implements AutoCloseable {
                 restorable,
                 record,
                 metrics,
-                new PushHints(
-                    new PushHints.Targets() {
-                      @Override
-                      public void pollSoon() {
-                        supervision.pollSoon();
-                      }
-
-                      @Override
-                      public void failureAnnounced(String jobId, long failedAt) {
-                        supervision.failureAnnounced(jobId, failedAt);
-                      }
-
-                      @Override
-                      public void checkSavepoints() {
-                        coordinator.wake();
-                      }
-                    },
-                    events,
-                    new PushMeters(metrics.registry()),
-                    clock),
+                pushHints,
                 clock));
     supervision.start();
     Duration track = config.get(SupervisorOptions.SAVEPOINT_TRACK_INTERVAL);
@@ -280,11 +287,6 @@ public final class Sidecar implements AutoCloseable {
   /** The admin API's bound port. */
   public int apiPort() {
     return api.port();
-  }
-
-  /** The push listener's bound port, when pushes are accepted ({@code push.token-file}). */
-  public java.util.Optional<Integer> pushPort() {
-    return api.pushPort();
   }
 
   /**

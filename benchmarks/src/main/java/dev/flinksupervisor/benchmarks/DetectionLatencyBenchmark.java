@@ -70,6 +70,11 @@ final class DetectionLatencyBenchmark implements Benchmark {
     restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
     restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
 
+    long jobManagerPid = cluster.jobManagerAt(leader).process().pid();
+    ProcStats jobManagerBefore = ProcStats.of(jobManagerPid);
+    String metricsBefore = http.body(sidecar.url() + "/metrics", SidecarProcess.TOKEN);
+    PluginCost costBefore = PluginCost.of(metricsBefore);
+    long startedNanos = System.nanoTime();
     List<Transition> transitions;
     try (EventStream pushed = EventStream.open(http, sidecar.url(), SidecarProcess.TOKEN);
         EventStream polled = EventStream.open(http, polling.url(), SidecarProcess.TOKEN)) {
@@ -120,10 +125,101 @@ final class DetectionLatencyBenchmark implements Benchmark {
       List<Figure> figures = new ArrayList<>();
       Seen byPolling = seen(transitions, restartingEvents(polled.arrivals(), id), failures);
       figures.addAll(pollingFigures(byPolling));
+      String metrics = http.body(sidecar.url() + "/metrics", SidecarProcess.TOKEN);
+      String lag = pushLag(metricsBefore, metrics);
+      double seconds = (System.nanoTime() - startedNanos) / 1e9;
+      double jobManagerCpu =
+          (ProcStats.of(jobManagerPid).cpuTicks() - jobManagerBefore.cpuTicks())
+              / (double) ProcStats.ticksPerSecond()
+              / seconds
+              * 100;
+      figures.addAll(
+          PluginCost.of(metrics)
+              .since(costBefore)
+              .figures(seconds, jobManagerCpu, counted(transitions, failures)));
       figures.addAll(
           pushFigures(
-              seen(transitions, restartingEvents(pushed.arrivals(), id), failures), byPolling));
+              seen(transitions, restartingEvents(pushed.arrivals(), id), failures),
+              byPolling,
+              lag));
       return figures;
+    }
+  }
+
+  private static int counted(List<Transition> transitions, int failures) {
+    return Math.min(transitions.size(), failures);
+  }
+
+  /**
+   * What the push plugin cost the JobManager, as the plugin measures it and the sidecar shows it
+   * ({@code flink_supervisor_push_jobmanager_*}): the calls of the JobManager's thread into the
+   * plugin and their time, and the CPU time of the plugin's sender thread.
+   */
+  record PluginCost(double handOffs, double handOffSeconds, double maxSeconds, double cpuSeconds) {
+    static PluginCost of(String prometheusText) {
+      return new PluginCost(
+          gauge(prometheusText, "flink_supervisor_push_jobmanager_handoffs"),
+          gauge(prometheusText, "flink_supervisor_push_jobmanager_handoff_time_seconds"),
+          gauge(prometheusText, "flink_supervisor_push_jobmanager_handoff_max_seconds"),
+          gauge(prometheusText, "flink_supervisor_push_jobmanager_sender_cpu_seconds"));
+    }
+
+    PluginCost since(PluginCost before) {
+      return new PluginCost(
+          handOffs - before.handOffs,
+          handOffSeconds - before.handOffSeconds,
+          maxSeconds,
+          cpuSeconds - before.cpuSeconds);
+    }
+
+    static double gauge(String prometheusText, String name) {
+      for (String line : prometheusText.split("\n")) {
+        if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+          return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return Double.NaN;
+    }
+
+    List<Figure> figures(double seconds, double jobManagerCpuPercent, int failures) {
+      double meanMicros = handOffs > 0 ? handOffSeconds / handOffs * 1e6 : Double.NaN;
+      double cpuPercent = cpuSeconds / seconds * 100;
+      System.out.printf(
+          "  push plugin in the JobManager: %.0f hand-offs, mean %s µs, longest %s µs; sender"
+              + " CPU %s %% of a core; the JobManager %s %% of a core%n",
+          handOffs,
+          Numbers.format(meanMicros),
+          Numbers.format(maxSeconds * 1e6),
+          Numbers.format(cpuPercent),
+          Numbers.format(jobManagerCpuPercent));
+      String how =
+          "Measured by the plugin in the JobManager and read from the sidecar's"
+              + " flink_supervisor_push_jobmanager_* gauges over the detection run ("
+              + failures
+              + " failures, "
+              + Numbers.format(seconds)
+              + " s): the time the JobManager's thread spent in the reporter per event (the"
+              + " time added to a job status change; the longest since the JobManager started is "
+              + Numbers.format(maxSeconds * 1e6)
+              + " µs), and the CPU time of the plugin's sender thread; the JobManager's own CPU"
+              + " from /proc/<pid>/stat over the same window.";
+      return List.of(
+          Figure.of(
+              "push plugin: JobManager thread time per event, mean",
+              meanMicros,
+              "µs",
+              "longest single hand-off",
+              maxSeconds * 1e6,
+              null,
+              how),
+          Figure.of(
+              "push plugin: sender CPU in the JobManager",
+              cpuPercent,
+              "% of a core",
+              "the JobManager's CPU, same window",
+              jobManagerCpuPercent,
+              null,
+              how));
     }
   }
 
@@ -222,17 +318,21 @@ final class DetectionLatencyBenchmark implements Benchmark {
   }
 
   /** With the JobManager's push plugin, beside the polling sidecar in the same run. */
-  static List<Figure> pushFigures(Seen seen, Seen polling) {
+  static List<Figure> pushFigures(Seen seen, Seen polling, String lag) {
     System.out.printf(
-        "  with push: p50 %s ms, p99 %s ms; missed: %d%n",
+        "  with push: p50 %s ms, p99 %s ms; missed: %d; %s%n",
         Numbers.format(seen.sidecar().median()),
         Numbers.format(seen.sidecar().p99()),
-        seen.missed());
+        seen.missed(),
+        lag);
     String how =
         how(
-            seen,
-            "a sidecar the JobManager's push plugin tells (it polls /jobs/overview at once on the"
-                + " push and records what the JobManager answers)");
+                seen,
+                "a sidecar the JobManager's push plugin tells (it polls /jobs/overview at once on"
+                    + " the push and records what the JobManager answers)")
+            + " Of which "
+            + lag
+            + ".";
     String reference = "the polling sidecar in the same run";
     return List.of(
         Figure.of(
@@ -251,6 +351,57 @@ final class DetectionLatencyBenchmark implements Benchmark {
             polling.sidecar().p99(),
             Target.valueAtMost(25, "ms"),
             how));
+  }
+
+  /**
+   * The sidecar's own measure of the push path, from its {@code flink_supervisor_push_lag_seconds}
+   * histogram: from the JobManager's own timestamp of a job status change to the sidecar receiving
+   * its push, every status change between the two scrapes, as bucket upper bounds.
+   */
+  static String pushLag(String before, String after) {
+    java.util.TreeMap<Double, Double> buckets = lagBuckets(after);
+    lagBuckets(before).forEach((le, count) -> buckets.merge(le, -count, Double::sum));
+    return describeLag(buckets);
+  }
+
+  private static java.util.TreeMap<Double, Double> lagBuckets(String prometheusText) {
+    java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
+    java.util.regex.Pattern bucket =
+        java.util.regex.Pattern.compile(
+            "^flink_supervisor_push_lag_seconds_bucket\\{(?=.*event=\"JobStatusChangeEvent\")"
+                + ".*le=\"([^\"]+)\".*} ([0-9.eE+]+)$");
+    for (String line : prometheusText.split("\n")) {
+      java.util.regex.Matcher m = bucket.matcher(line);
+      if (m.matches()) {
+        double le =
+            m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+        buckets.merge(le, Double.parseDouble(m.group(2)), Double::sum);
+      }
+    }
+    return buckets;
+  }
+
+  private static String describeLag(java.util.TreeMap<Double, Double> buckets) {
+    if (buckets.isEmpty() || buckets.lastEntry().getValue() == 0) {
+      return "no pushed event was measured by the sidecar";
+    }
+    double total = buckets.lastEntry().getValue();
+    return String.format(
+        java.util.Locale.ROOT,
+        "JobManager → sidecar (push lag of %d status changes): p50 ≤ %s ms, p99 ≤ %s ms",
+        (long) total,
+        Numbers.format(quantile(buckets, total, 0.5) * 1000),
+        Numbers.format(quantile(buckets, total, 0.99) * 1000));
+  }
+
+  private static double quantile(
+      java.util.TreeMap<Double, Double> buckets, double total, double q) {
+    for (var e : buckets.entrySet()) {
+      if (e.getValue() >= q * total) {
+        return e.getKey();
+      }
+    }
+    return buckets.lastKey();
   }
 
   /**

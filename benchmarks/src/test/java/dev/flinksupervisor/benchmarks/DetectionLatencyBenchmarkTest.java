@@ -74,11 +74,74 @@ class DetectionLatencyBenchmarkTest {
     List<Figure> figures =
         DetectionLatencyBenchmark.pushFigures(
             DetectionLatencyBenchmark.seen(transitions, pushed, 2),
-            DetectionLatencyBenchmark.seen(transitions, polled, 2));
+            DetectionLatencyBenchmark.seen(transitions, polled, 2),
+            "push lag");
 
     Figure p99 = figures.get(1);
     assertThat(p99.value()).isEqualTo(31.0);
     assertThat(p99.referenceValue()).isEqualTo(300.0);
     assertThat(p99.met()).isFalse(); // 31 ms is above the 25 ms target
+    assertThat(p99.detail()).contains("push lag");
+  }
+
+  @Test
+  void the_push_lag_is_read_from_the_sidecars_histogram() {
+    String metrics =
+        """
+        flink_supervisor_push_lag_seconds_bucket{event="JobStatusChangeEvent",le="0.001"} 50.0
+        flink_supervisor_push_lag_seconds_bucket{event="JobStatusChangeEvent",le="0.002"} 98.0
+        flink_supervisor_push_lag_seconds_bucket{event="JobStatusChangeEvent",le="0.005"} 100.0
+        flink_supervisor_push_lag_seconds_bucket{event="JobStatusChangeEvent",le="+Inf"} 100.0
+        flink_supervisor_push_lag_seconds_bucket{event="CheckpointEvent",le="0.001"} 0.0
+        flink_supervisor_push_lag_seconds_bucket{event="CheckpointEvent",le="+Inf"} 70.0
+        """;
+
+    String earlier =
+        """
+        flink_supervisor_push_lag_seconds_bucket{event="JobStatusChangeEvent",le="0.001"} 10.0
+        flink_supervisor_push_lag_seconds_bucket{event="JobStatusChangeEvent",le="0.002"} 10.0
+        flink_supervisor_push_lag_seconds_bucket{event="JobStatusChangeEvent",le="0.005"} 10.0
+        flink_supervisor_push_lag_seconds_bucket{event="JobStatusChangeEvent",le="+Inf"} 10.0
+        """;
+
+    assertThat(DetectionLatencyBenchmark.pushLag("", metrics))
+        .contains("100 status changes")
+        .contains("p50 ≤ 1 ms")
+        .contains("p99 ≤ 5 ms");
+    // Only what happened between the two scrapes counts.
+    assertThat(DetectionLatencyBenchmark.pushLag(earlier, metrics))
+        .contains("90 status changes")
+        .contains("p50 ≤ 2 ms")
+        .contains("p99 ≤ 5 ms");
+    assertThat(DetectionLatencyBenchmark.pushLag("", "")).contains("no pushed event");
+  }
+
+  @Test
+  void the_plugins_cost_is_what_it_reported_during_the_run() {
+    String before =
+        """
+        flink_supervisor_push_jobmanager_handoffs{flink_cluster_id="c"} 10.0
+        flink_supervisor_push_jobmanager_handoff_time_seconds{flink_cluster_id="c"} 0.001
+        flink_supervisor_push_jobmanager_handoff_max_seconds{flink_cluster_id="c"} 0.0005
+        flink_supervisor_push_jobmanager_sender_cpu_seconds{flink_cluster_id="c"} 0.5
+        """;
+    String after =
+        """
+        flink_supervisor_push_jobmanager_handoffs{flink_cluster_id="c"} 110.0
+        flink_supervisor_push_jobmanager_handoff_time_seconds{flink_cluster_id="c"} 0.003
+        flink_supervisor_push_jobmanager_handoff_max_seconds{flink_cluster_id="c"} 0.0005
+        flink_supervisor_push_jobmanager_sender_cpu_seconds{flink_cluster_id="c"} 0.7
+        """;
+
+    List<Figure> figures =
+        DetectionLatencyBenchmark.PluginCost.of(after)
+            .since(DetectionLatencyBenchmark.PluginCost.of(before))
+            .figures(10, 5, 30);
+
+    assertThat(figures.get(0).value()).isCloseTo(20.0, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(figures.get(0).referenceValue())
+        .isCloseTo(500.0, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(figures.get(1).value()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(figures.get(1).referenceValue()).isEqualTo(5.0);
   }
 }

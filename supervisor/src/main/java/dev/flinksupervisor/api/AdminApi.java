@@ -122,8 +122,6 @@ public final class AdminApi implements AutoCloseable {
   private void configure(JavalinConfig config) {
     config.startup.showJavalinBanner = false;
     config.jsonMapper(new JavalinJackson(Json.newMapper(), false));
-    config.jetty.host = settings.host();
-    config.jetty.port = settings.port();
     // The admin connector first: Javalin reports the first connector's port as the server's.
     config.jetty.addConnector(this::adminConnector);
     push.ifPresent(p -> p.addConnector(config));
@@ -138,6 +136,8 @@ public final class AdminApi implements AutoCloseable {
     config.routes.get("/readyz", this::readyz);
     Map<String, Object> openApi = OpenApiDocument.build(version());
     config.routes.get("/openapi.json", ctx -> ctx.json(openApi));
+    // First: the push listener serves pushes only, before any other route's checks.
+    push.ifPresent(p -> p.register(config.routes));
     if (settings.metricsRequireToken()) {
       config.routes.before("/metrics", auth::check);
     }
@@ -147,7 +147,6 @@ public final class AdminApi implements AutoCloseable {
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     config.requestLogger.http(this::timeRequest);
 
-    push.ifPresent(p -> p.register(config.routes));
     config.routes.before(API + "/*", auth::check);
     config.routes.before(API + "/*", this::limitActions);
     config.routes.get(API + "/cluster", this::cluster);

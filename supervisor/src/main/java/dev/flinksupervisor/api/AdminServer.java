@@ -30,12 +30,10 @@ import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 public final class AdminServer implements AutoCloseable {
   private final AdminApi api;
   private final ScheduledExecutorService reloads;
-  private final Optional<PushRoutes> push;
 
-  private AdminServer(AdminApi api, ScheduledExecutorService reloads, Optional<PushRoutes> push) {
+  private AdminServer(AdminApi api, ScheduledExecutorService reloads) {
     this.api = api;
     this.reloads = reloads;
-    this.push = push;
   }
 
   public static AdminServer start(
@@ -134,13 +132,14 @@ public final class AdminServer implements AutoCloseable {
           long every = config.get(SupervisorOptions.TOKENS_RELOAD_INTERVAL).toMillis();
           reloads.scheduleWithFixedDelay(watcher::poll, every, every, TimeUnit.MILLISECONDS);
         });
+    PushRoutes pushRoutes = push.orElse(null);
     pushToken.ifPresent(
         file -> {
           long every = config.get(SupervisorOptions.TOKENS_RELOAD_INTERVAL).toMillis();
           reloads.scheduleWithFixedDelay(
-              () -> file.poll(push.get()::replaceToken), every, every, TimeUnit.MILLISECONDS);
+              () -> file.poll(pushRoutes::replaceToken), every, every, TimeUnit.MILLISECONDS);
         });
-    return new AdminServer(api, reloads, push);
+    return new AdminServer(api, reloads);
   }
 
   private static Optional<PemTls> tls(SupervisorConfig config) {
@@ -165,11 +164,6 @@ public final class AdminServer implements AutoCloseable {
   /** The admin API's bound port. */
   public int port() {
     return api.port();
-  }
-
-  /** The push listener's bound port, when pushes are accepted. */
-  public Optional<Integer> pushPort() {
-    return push.map(PushRoutes::port);
   }
 
   @Override

@@ -31,9 +31,15 @@ public final class PushRoutes {
     this.hints = hints;
   }
 
-  /** Accepts a rotated push token from now on. */
-  public void replaceToken(String token) {
-    auth.replace(Map.of(token, ApiRole.PUSH));
+  /**
+   * Accepts a rotated push token from now on, and {@code previous} too (until called again without
+   * it): the two containers see a rotated Secret at different moments.
+   */
+  public void replaceToken(String token, String previous) {
+    auth.replace(
+        previous == null || previous.equals(token)
+            ? Map.of(token, ApiRole.PUSH)
+            : Map.of(token, ApiRole.PUSH, previous, ApiRole.PUSH));
   }
 
   String host() {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +18,8 @@ final class PushTokenFile {
 
   private final Path file;
   private String last;
+  private String previous;
+  private String lastProblem;
 
   PushTokenFile(Path file) {
     this.file = file;
@@ -27,9 +29,11 @@ final class PushTokenFile {
   synchronized String load() {
     try {
       String token = Files.readString(file).strip();
-      if (token.isEmpty() || token.chars().anyMatch(Character::isWhitespace)) {
+      if (token.isEmpty() || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
         throw new IllegalArgumentException(
-            file + " must hold one token: no blank, no whitespace inside");
+            file
+                + " must hold one token: printable ASCII, no space inside (as the JobManager's"
+                + " plugin sends it)");
       }
       last = token;
       return token;
@@ -38,19 +42,30 @@ final class PushTokenFile {
     }
   }
 
-  /** Hands the token to {@code apply} if it changed since the last read. */
-  synchronized void poll(Consumer<String> apply) {
+  /**
+   * Hands the token, and the one before it, to {@code apply} when the file changed since the last
+   * read; a poll later with no change, the one before is no longer handed on.
+   */
+  synchronized void poll(BiConsumer<String, String> apply) {
     String before = last;
     try {
       String token = load();
+      lastProblem = null;
       if (!token.equals(before)) {
-        apply.accept(token);
-        LOG.info("Reloaded the push token from {}", file);
+        previous = before;
+        apply.accept(token, previous);
+        LOG.info("Reloaded the push token from {}; the previous one is accepted a while", file);
+      } else if (previous != null) {
+        previous = null;
+        apply.accept(token, null);
       }
     } catch (RuntimeException e) {
-      last = before;
-      LOG.error(
-          "The push token file could not be used; keeping the token in force: {}", e.getMessage());
+      if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
+        LOG.error(
+            "The push token file could not be used; keeping the token in force: {}",
+            e.getMessage());
+        lastProblem = String.valueOf(e.getMessage());
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.flinksupervisor.metrics;
 
 import dev.flinksupervisor.push.PushBatch;
+import dev.flinksupervisor.push.PushHints;
 import dev.flinksupervisor.push.PushObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The push meters: events the JobManager pushed, by Flink's event name; how long after the
@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PushMeters implements PushObserver {
   private final MeterRegistry registry;
-  private final Timer lag;
-  private final Map<String, long[]> counts = new ConcurrentHashMap<>();
+  private final Map<String, long[]> counts =
+      java.util.Collections.synchronizedMap(new PushHints.Sources<>());
   private static final int DROPPED = 0;
   private static final int FAILED = 1;
   private static final int HAND_OFFS = 2;
@@ -30,11 +30,6 @@ public final class PushMeters implements PushObserver {
 
   public PushMeters(MeterRegistry registry) {
     this.registry = registry;
-    this.lag =
-        Timer.builder("flink.supervisor.push.lag")
-            .description("From the JobManager observing an event to the sidecar receiving it")
-            .publishPercentileHistogram()
-            .register(registry);
     Gauge.builder("flink.supervisor.push.dropped", this, m -> m.sum(DROPPED))
         .description("Events the JobManager's push plugin dropped (queue full, sidecar silent)")
         .register(registry);
@@ -71,7 +66,14 @@ public final class PushMeters implements PushObserver {
         .register(registry)
         .increment();
     if (!lag.isNegative()) {
-      this.lag.record(lag);
+      Timer.builder("flink.supervisor.push.lag")
+          .description(
+              "From the JobManager's timestamp of an event (for a status change, the job's own"
+                  + " transition) to the sidecar receiving it")
+          .tag("event", eventName)
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(lag);
     }
   }
 
@@ -90,10 +92,14 @@ public final class PushMeters implements PushObserver {
   }
 
   private double sum(int index) {
-    return counts.values().stream().mapToLong(c -> c[index]).sum();
+    synchronized (counts) {
+      return counts.values().stream().mapToLong(c -> c[index]).sum();
+    }
   }
 
   private double max(int index) {
-    return counts.values().stream().mapToLong(c -> c[index]).max().orElse(0);
+    synchronized (counts) {
+      return counts.values().stream().mapToLong(c -> c[index]).max().orElse(0);
+    }
   }
 }

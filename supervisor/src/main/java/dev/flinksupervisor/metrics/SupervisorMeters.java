@@ -207,11 +207,19 @@ public final class SupervisorMeters implements SupervisionObserver {
         .description("Failures of jobs seen, by the type and category labels of their cause")
         .tags(
             "type",
-            failure.labels().getOrDefault("type", "UNLABELLED"),
+            label(failure.labels().get("type")),
             "category",
-            failure.labels().getOrDefault("category", "UNLABELLED"))
+            label(failure.labels().get("category")))
         .register(registry)
         .increment();
+  }
+
+  /** A label as a tag: upper case letters, digits and _ only, so that tags stay few and sane. */
+  static String label(String value) {
+    if (value == null) {
+      return "UNLABELLED";
+    }
+    return value.matches("[A-Z0-9_]{1,64}") ? value : "OTHER";
   }
 
   public void leaderChanged() {

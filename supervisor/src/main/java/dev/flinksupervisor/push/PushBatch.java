@@ -9,6 +9,7 @@ import java.util.Map;
  * events it had to drop and batches that failed, and the events themselves.
  *
  * @param reporter the JobManager that sent it (its host name)
+ * @param instance the plugin's instance, new with every start of its JobManager
  * @param sent when the batch was sent, epoch milliseconds of the JobManager's clock
  * @param dropped events the plugin dropped since its JobManager started (queue full, or the sidecar
  *     did not answer)
@@ -17,12 +18,28 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PushBatch(
-    String reporter, long sent, long dropped, long failedBatches, Cost cost, List<Event> events) {
+    String reporter,
+    String instance,
+    long sent,
+    long dropped,
+    long failedBatches,
+    Cost cost,
+    List<Event> events) {
+
+  /** The longest reporter name kept (a host name's limit); it goes into events' messages. */
+  static final int MAX_REPORTER = 253;
 
   public PushBatch {
     reporter = reporter == null || reporter.isBlank() ? "unknown" : reporter;
+    reporter = reporter.length() > MAX_REPORTER ? reporter.substring(0, MAX_REPORTER) : reporter;
+    instance = instance == null ? "" : instance;
     cost = cost == null ? Cost.UNKNOWN : cost;
     events = events == null ? List.of() : List.copyOf(events);
+  }
+
+  /** The plugin's counts are cumulative per instance: one JobManager's start to its end. */
+  public String source() {
+    return instance.isEmpty() ? reporter : reporter + "/" + instance;
   }
 
   /**

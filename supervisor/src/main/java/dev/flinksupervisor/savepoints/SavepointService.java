@@ -64,6 +64,11 @@ public final class SavepointService {
   private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
   private volatile Consumer<SavepointRecord> onEnded = r -> {};
   private volatile Runnable onTriggered = () -> {};
+  private volatile java.util.function.BooleanSupplier pushing = () -> false;
+  private volatile Instant savepointPushedAt;
+
+  /** How long after a pushed savepoint event its record is looked at closely. */
+  private static final Duration AFTER_PUSH = Duration.ofSeconds(2);
 
   /**
    * @param ids new record ids and trigger ids: 32 hexadecimal digits each
@@ -91,6 +96,22 @@ public final class SavepointService {
     this.lanes = lanes;
   }
 
+  /**
+   * Whether the JobManager pushes its events to this sidecar: then a savepoint's end is pushed, and
+   * the tracker does not look every 20 ms meanwhile (it still looks every track interval).
+   */
+  public void relyOnPushWhile(java.util.function.BooleanSupplier pushing) {
+    this.pushing = pushing;
+  }
+
+  /**
+   * The JobManager pushed that a savepoint completed or failed: its record is looked at now, and
+   * closely for a moment, in case Flink reports the event a moment before the trigger's status.
+   */
+  public void savepointPushed() {
+    savepointPushedAt = clock.instant();
+  }
+
   /** Who is told that a trigger was sent (the tracker, to look again soon). */
   public void observeTriggers(Runnable listener) {
     this.onTriggered = listener;
@@ -104,18 +125,24 @@ public final class SavepointService {
   /**
    * How soon the tracker should look again: every 20 ms in the first 2 s after a trigger, when a
    * savepoint of small state completes, then every 100 ms up to 10 s, then at {@code
-   * trackInterval}.
+   * trackInterval}. While the JobManager pushes its events, at {@code trackInterval}, except for a
+   * moment after a pushed savepoint event.
    */
   public Duration nextCheckIn(Duration trackInterval) {
     Instant now = clock.instant();
     Duration next = trackInterval;
+    Instant pushed = savepointPushedAt;
+    boolean justPushed = pushed != null && now.isBefore(pushed.plus(AFTER_PUSH));
+    if (pushing.getAsBoolean() && !justPushed) {
+      return next; // the JobManager will say when a savepoint ends
+    }
     for (SavepointRecord r : book.inFlight()) {
       if (r.state() != SavepointState.IN_PROGRESS || r.triggeredAt() == null) {
         continue;
       }
       Duration age = Duration.between(r.triggeredAt(), now);
       Duration soon =
-          age.compareTo(Duration.ofSeconds(2)) < 0
+          justPushed || age.compareTo(Duration.ofSeconds(2)) < 0
               ? Duration.ofMillis(20)
               : age.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofMillis(100) : trackInterval;
       if (soon.compareTo(next) < 0) {

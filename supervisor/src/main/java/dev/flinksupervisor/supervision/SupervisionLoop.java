@@ -54,6 +54,7 @@ public final class SupervisionLoop implements AutoCloseable {
   private final Function<String, HealthThresholds> thresholds;
   private final RestorableRecord restorableRecord;
   private volatile SupervisionObserver observer = SupervisionObserver.NONE;
+  private final Instant startedAt;
   private ScheduledFuture<?> next;
   private Instant retainedReadAt;
   private boolean running;
@@ -74,12 +75,22 @@ public final class SupervisionLoop implements AutoCloseable {
 
   /**
    * How long a failure the JobManager announced is looked for in its exception history, which Flink
-   * may serve from a cache for a few seconds ({@code rest.cache.execution-graph.expiry}).
+   * may serve from a cache for a few seconds ({@code rest.cache.execution-graph.timeout}).
    */
   private static final Duration ANNOUNCED_FAILURE_PATIENCE = Duration.ofSeconds(30);
 
   private boolean inCycle;
   private boolean cycleAgain;
+
+  /**
+   * Which scheduled run is the current one. A run that was cancelled as it started (a cancel of a
+   * task that already runs still succeeds) finds a newer generation and ends at once, so there is
+   * only ever one chain of cycles.
+   */
+  private long generation;
+
+  /** While a failure the JobManager announced is not in its history yet, it is read this often. */
+  private static final Duration ANNOUNCED_FAILURE_RETRY = Duration.ofMillis(500);
 
   /** Failures the JobManager announced (job id to failure time) not yet in its history. */
   private final Map<String, AnnouncedFailure> announcedFailures =
@@ -111,6 +122,7 @@ public final class SupervisionLoop implements AutoCloseable {
     this.thresholds = thresholds;
     this.restorableRecord = restorableRecord;
     this.executor = executor;
+    this.startedAt = clock.instant();
   }
 
   /** Who is told of each cycle (metrics). */
@@ -121,8 +133,16 @@ public final class SupervisionLoop implements AutoCloseable {
   public synchronized void start() {
     if (!running) {
       running = true;
-      next = executor.schedule(this::cycleAndReschedule, 0, TimeUnit.MILLISECONDS);
+      scheduleCycle(Duration.ZERO);
     }
+  }
+
+  /** Schedules the next cycle as the current generation; called holding this object's lock. */
+  private void scheduleCycle(Duration delay) {
+    long current = ++generation;
+    next =
+        executor.schedule(
+            () -> cycleAndReschedule(current), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -147,7 +167,7 @@ public final class SupervisionLoop implements AutoCloseable {
     if (inCycle) {
       cycleAgain = true;
     } else if (next != null && next.cancel(false)) {
-      next = executor.schedule(this::cycleAndReschedule, 0, TimeUnit.MILLISECONDS);
+      scheduleCycle(Duration.ZERO);
     }
   }
 
@@ -163,8 +183,11 @@ public final class SupervisionLoop implements AutoCloseable {
     pollSoon();
   }
 
-  private void cycleAndReschedule() {
+  private void cycleAndReschedule(long scheduledAs) {
     synchronized (this) {
+      if (scheduledAs != generation || !running) {
+        return; // replaced by a newer run as it started
+      }
       inCycle = true;
       cycleAgain = false;
     }
@@ -181,6 +204,8 @@ public final class SupervisionLoop implements AutoCloseable {
           Duration delay = backoff.delayAfter(Math.min(consecutiveFailures, failuresSinceWake));
           if (cycleAgain) {
             delay = Duration.ZERO;
+          } else if (!announcedFailures.isEmpty() && delay.compareTo(ANNOUNCED_FAILURE_RETRY) > 0) {
+            delay = ANNOUNCED_FAILURE_RETRY;
           }
           if (consecutiveFailures == 0) {
             quickRetries = 0;
@@ -188,8 +213,7 @@ public final class SupervisionLoop implements AutoCloseable {
             quickRetries--;
             delay = delay.compareTo(WAKE_RETRY) < 0 ? delay : WAKE_RETRY;
           }
-          next =
-              executor.schedule(this::cycleAndReschedule, delay.toMillis(), TimeUnit.MILLISECONDS);
+          scheduleCycle(delay);
         }
       }
     }
@@ -289,10 +313,10 @@ public final class SupervisionLoop implements AutoCloseable {
         .entrySet()
         .removeIf(
             a ->
-                !next.containsKey(a.getKey())
-                    || !a.getValue().announcedAt().plus(ANNOUNCED_FAILURE_PATIENCE).isAfter(now)
-                    || next.get(a.getKey()).failure().map(FailureCause::timestamp).orElse(0L)
-                        >= a.getValue().failedAt());
+                !a.getValue().announcedAt().plus(ANNOUNCED_FAILURE_PATIENCE).isAfter(now)
+                    || (next.containsKey(a.getKey())
+                        && next.get(a.getKey()).failure().map(FailureCause::timestamp).orElse(0L)
+                            >= a.getValue().failedAt()));
     for (JobView view : next.values()) {
       JobView previous = known.get(view.id());
       boolean enteredFailure =
@@ -309,7 +333,13 @@ public final class SupervisionLoop implements AutoCloseable {
         Optional<FailureCause> failure = read.getValue().join();
         if (failure.isPresent()) {
           JobView before = next.get(read.getKey());
-          if (before != null && isNewer(failure.get(), before.failure())) {
+          // A failure is news when the job was known before, or when it happened since this
+          // sidecar started: a job first seen after a restart or a leader change brings its old
+          // failure along, which is shown but not told again.
+          if (before != null
+              && isNewer(failure.get(), before.failure())
+              && (known.containsKey(read.getKey())
+                  || failure.get().timestamp() >= startedAt.toEpochMilli())) {
             failureSeen(before, failure.get());
           }
           next.computeIfPresent(read.getKey(), (id, view) -> view.withFailure(failure));

@@ -24,6 +24,13 @@ public final class Ticker implements AutoCloseable {
   private boolean inTick;
   private boolean wakeAgain;
 
+  /**
+   * Which scheduled run is the current one: a run cancelled as it started (cancelling a task that
+   * already runs still succeeds) finds a newer generation and ends at once, so there is only ever
+   * one chain of runs.
+   */
+  private long generation;
+
   public Ticker(ScheduledExecutorService executor, Runnable action, Supplier<Duration> nextDelay) {
     this(executor, false, action, nextDelay);
   }
@@ -52,7 +59,7 @@ public final class Ticker implements AutoCloseable {
 
   public synchronized void start(Duration first) {
     running = true;
-    next = executor.schedule(this::tick, first.toMillis(), TimeUnit.MILLISECONDS);
+    schedule(first.toMillis());
   }
 
   /**
@@ -66,12 +73,21 @@ public final class Ticker implements AutoCloseable {
     if (inTick) {
       wakeAgain = true;
     } else if (next != null && next.cancel(false)) {
-      next = executor.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
+      schedule(0);
     }
   }
 
-  private void tick() {
+  /** Schedules the next run as the current generation; called holding this object's lock. */
+  private void schedule(long millis) {
+    long current = ++generation;
+    next = executor.schedule(() -> tick(current), millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void tick(long scheduledAs) {
     synchronized (this) {
+      if (scheduledAs != generation || !running) {
+        return; // replaced by a newer run as it started
+      }
       inTick = true;
       wakeAgain = false;
     }
@@ -91,7 +107,7 @@ public final class Ticker implements AutoCloseable {
       inTick = false;
       if (running) {
         long millis = wakeAgain ? 0 : delay.toMillis();
-        next = executor.schedule(this::tick, millis, TimeUnit.MILLISECONDS);
+        schedule(millis);
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.flinksupervisor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flinksupervisor.push.PushHints;
 import dev.flinksupervisor.push.PushObserver;
@@ -125,10 +126,43 @@ class PushRoutesTest {
   }
 
   @Test
-  void a_rotated_token_replaces_the_old_one() {
-    push.replaceToken("next-push-token");
+  void a_rotated_token_is_accepted_with_the_previous_one_for_a_while_then_alone() {
+    push.replaceToken("next-push-token", PUSH);
+    assertThat(pushes.postJson(PushRoutes.PATH, PUSH, BATCH).status()).isEqualTo(204);
+    assertThat(pushes.postJson(PushRoutes.PATH, "next-push-token", BATCH).status()).isEqualTo(204);
 
+    push.replaceToken("next-push-token", null);
     assertThat(pushes.postJson(PushRoutes.PATH, PUSH, BATCH).status()).isEqualTo(401);
     assertThat(pushes.postJson(PushRoutes.PATH, "next-push-token", BATCH).status()).isEqualTo(204);
+  }
+
+  @Test
+  void the_token_file_hands_on_a_rotation_then_forgets_the_previous_token(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("token"), "first\n");
+    PushTokenFile tokens = new PushTokenFile(file);
+    assertThat(tokens.load()).isEqualTo("first");
+    List<String> applied = new CopyOnWriteArrayList<>();
+
+    tokens.poll((token, previous) -> applied.add(token + "<" + previous));
+    java.nio.file.Files.writeString(file, "second");
+    tokens.poll((token, previous) -> applied.add(token + "<" + previous));
+    tokens.poll((token, previous) -> applied.add(token + "<" + previous));
+    tokens.poll((token, previous) -> applied.add(token + "<" + previous));
+    java.nio.file.Files.writeString(file, "  \n"); // unusable: the token in force stays
+    tokens.poll((token, previous) -> applied.add(token + "<" + previous));
+
+    assertThat(applied).containsExactly("second<first", "second<null");
+  }
+
+  @Test
+  void a_token_the_plugin_could_not_send_is_refused_without_showing_it(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file =
+        java.nio.file.Files.writeString(dir.resolve("token"), "s\u00e9cret-value");
+
+    assertThatThrownBy(() -> new PushTokenFile(file).load())
+        .hasMessageContaining("printable ASCII")
+        .hasMessageNotContaining("cret-value");
   }
 }

@@ -56,7 +56,12 @@ class PushHintsTest {
   }
 
   private static PushBatch batch(long dropped, PushBatch.Event... events) {
-    return new PushBatch("jm-0", NOW.toEpochMilli(), dropped, 0, null, List.of(events));
+    return batch("jm-0", "instance-1", dropped, events);
+  }
+
+  private static PushBatch batch(
+      String reporter, String instance, long dropped, PushBatch.Event... events) {
+    return new PushBatch(reporter, instance, NOW.toEpochMilli(), dropped, 0, null, List.of(events));
   }
 
   @Test
@@ -121,5 +126,27 @@ class PushHintsTest {
     assertThat(newestFirst.stream().map(Event::type))
         .containsExactly(EventTypes.PUSH_EVENTS_DROPPED, EventTypes.PUSH_STARTED);
     assertThat(newestFirst.get(0).message()).contains("dropped 5 events");
+  }
+
+  @Test
+  void an_event_without_a_name_is_counted_as_other_and_changes_nothing() {
+    hints.accept(batch(0, new PushBatch.Event(null, 1, "job-1", null, null)));
+
+    assertThat(calls).isEmpty();
+    assertThat(events.query(null, null))
+        .extracting(Event::type)
+        .containsExactly(EventTypes.PUSH_STARTED);
+  }
+
+  @Test
+  void a_restarted_jobmanager_is_a_new_source_whose_counts_start_again() {
+    hints.accept(batch("jm-0", "first-start", 7));
+    hints.accept(batch("jm-0", "second-start", 2));
+
+    List<Event> newestFirst = events.query(null, null);
+    assertThat(newestFirst)
+        .extracting(Event::type)
+        .containsExactly(EventTypes.PUSH_STARTED, EventTypes.PUSH_STARTED);
+    assertThat(newestFirst.get(0).message()).contains("dropped 2 before");
   }
 }

@@ -62,6 +62,8 @@ class PushPluginITCase {
         // One poll at the start, then none for an hour: what the sidecar learns later is pushed.
         .set(SupervisorOptions.POLL_INTERVAL, "1h")
         .set(SupervisorOptions.MAX_BACKOFF, "1h")
+        // Savepoints looked at hourly too: a savepoint's end is known when it is pushed.
+        .set(SupervisorOptions.SAVEPOINT_TRACK_INTERVAL, "1h")
         .set(SupervisorOptions.PUSH_TOKEN_FILE, tokenFile.toString())
         .set(SupervisorOptions.PUSH_PORT, String.valueOf(pushPort))
         .start();
@@ -187,7 +189,7 @@ class PushPluginITCase {
           () -> restarts(jobManager, failing) > restartsBefore + 1 ? true : null);
 
       // 3. A sidecar started again hears the JobManager at once and learns what it missed.
-      String restartedAt = java.time.Instant.now().toString();
+      java.time.Instant restartedAt = java.time.Instant.now();
       sidecar = startSidecar(clusterId, jm, tokenFile, pushPort);
       HttpTestClient again = new HttpTestClient(sidecar.apiPort());
       // The record keeps the first sidecar's events: the new one's is the one after its start.
@@ -198,7 +200,8 @@ class PushPluginITCase {
               () ->
                   events(again, null).stream()
                       .filter(e -> e.get("type").asText().equals("PUSH_STARTED"))
-                      .filter(e -> e.get("time").asText().compareTo(restartedAt) > 0)
+                      .filter(
+                          e -> java.time.Instant.parse(e.get("time").asText()).isAfter(restartedAt))
                       .findFirst()
                       .orElse(null));
       assertThat(started.get("message").asText()).containsPattern("dropped [1-9][0-9]* before");
@@ -213,7 +216,8 @@ class PushPluginITCase {
       assertThat(again.get("/metrics", null).body())
           .containsPattern("flink_supervisor_push_dropped\\{[^}]*} [1-9]");
 
-      // 4. A savepoint through the sidecar: the JobManager pushes its completion.
+      // 4. A savepoint through the sidecar, which looks at savepoints hourly: its record completes
+      // because the JobManager pushes its completion.
       JsonNode triggered =
           again.postJson("/api/v1/jobs/" + steady + "/savepoints", TOKEN, "").json();
       String id = triggered.get("id").asText();

@@ -131,6 +131,31 @@ class SavepointServiceTest {
   }
 
   @Test
+  void while_the_jobmanager_pushes_a_savepoint_is_checked_when_it_says_so() {
+    Duration track = Duration.ofMillis(500);
+    jobIs(JobStatus.RUNNING, Optional.empty());
+    flink.status =
+        (job, trigger) ->
+            CompletableFuture.completedFuture(
+                new FlinkSavepoints.Status(FlinkSavepoints.Phase.IN_PROGRESS, null, null));
+    boolean[] pushing = {true};
+    service.relyOnPushWhile(() -> pushing[0]);
+    service.request(JOB, null, null, SavepointOrigin.MANUAL);
+
+    assertThat(service.nextCheckIn(track))
+        .as("no close polling: the end is pushed")
+        .isEqualTo(track);
+
+    service.savepointPushed();
+    assertThat(service.nextCheckIn(track)).as("just pushed").isEqualTo(Duration.ofMillis(20));
+    clock.advance(Duration.ofSeconds(3));
+    assertThat(service.nextCheckIn(track)).isEqualTo(track);
+
+    pushing[0] = false; // the JobManager went quiet: polling as without push, by the age
+    assertThat(service.nextCheckIn(track)).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
   void a_savepoint_is_recorded_before_its_trigger_is_sent() {
     jobIs(JobStatus.RUNNING, Optional.empty());
     flink.trigger =

@@ -47,6 +47,10 @@ class SupervisionLoopTest {
   private final SupervisionLoop loop = loop(Duration.ofMillis(500));
 
   private SupervisionLoop loop(Duration pollInterval) {
+    return loop(pollInterval, executor);
+  }
+
+  private SupervisionLoop loop(Duration pollInterval, ScheduledExecutorService executor) {
     return new SupervisionLoop(
         gateway,
         state,
@@ -380,6 +384,32 @@ class SupervisionLoopTest {
       // Two asks during one cycle make one more poll, not two.
       dev.flinksupervisor.testing.Holds.forAtLeast(
           Duration.ofMillis(300), () -> assertThat(polls).hasValue(2));
+    }
+  }
+
+  @Test
+  void a_run_cancelled_as_it_started_ends_at_once_so_there_is_one_chain_of_cycles() {
+    dev.flinksupervisor.testing.ManualScheduler scheduler =
+        new dev.flinksupervisor.testing.ManualScheduler();
+    AtomicInteger polls = new AtomicInteger();
+    gateway.jobs =
+        () -> {
+          polls.incrementAndGet();
+          return jobsOf();
+        };
+    try (SupervisionLoop manual = loop(Duration.ofHours(1), scheduler)) {
+      manual.start();
+      var first = scheduler.tasks().get(0);
+
+      // A push asks for a poll just as the scheduler's thread starts the first run.
+      manual.pollSoon();
+      first.runAsIfStartedBeforeCancel();
+      scheduler.tasks().get(1).run();
+
+      assertThat(polls).hasValue(1);
+      assertThat(scheduler.pending()).isEqualTo(1);
+    } finally {
+      scheduler.shutdownNow();
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.flinksupervisor.util;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.flinksupervisor.demo.Await;
+import dev.flinksupervisor.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,5 +38,25 @@ class TickerTest {
 
       Await.until("a run when woken", Duration.ofSeconds(10), () -> runs.get() == 4 ? true : null);
     }
+  }
+
+  @Test
+  void a_run_cancelled_as_it_started_ends_at_once_so_there_is_one_chain_of_runs() {
+    ManualScheduler scheduler = new ManualScheduler();
+    AtomicInteger runs = new AtomicInteger();
+    Ticker ticker = new Ticker(scheduler, runs::incrementAndGet, () -> Duration.ofHours(1));
+    ticker.start(Duration.ofHours(1));
+    ManualScheduler.Task first = scheduler.tasks().get(0);
+
+    // wake() cancels the first run just as its thread starts it: the cancel still succeeds.
+    ticker.wake();
+    first.runAsIfStartedBeforeCancel();
+    ManualScheduler.Task second = scheduler.tasks().get(1);
+    second.run();
+
+    assertThat(runs).hasValue(1); // the first run ended at once; the second ran the action
+    assertThat(scheduler.pending()).isEqualTo(1); // and only the second scheduled the next
+    ticker.close();
+    scheduler.shutdownNow();
   }
 }

@@ -12,16 +12,17 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
  * The request body of one batch:
  *
  * <pre>{@code
- * {"reporter":"jm-0","sent":1733100000123,"dropped":3,"failedBatches":1,"events":[
+ * {"reporter":"jm-0","instance":"5f0c...","sent":1733100000123,"dropped":3,"failedBatches":1,"events":[
  *   {"name":"JobStatusChangeEvent","observedAt":1733100000100,"jobId":"3f1c...",
  *    "jobName":"orders","attributes":{"newJobStatus":"RESTARTING"}}]}
  * }</pre>
  *
- * {@code dropped} and {@code failedBatches} count since the reporter was opened; {@code jobId} and
- * {@code jobName} are null for an event of no job; attribute values are always strings. {@code
- * cost} says what the plugin cost the JobManager so far: the calls of its thread into the reporter
- * ({@code handOffs}, their total and longest time in nanoseconds) and the sender thread's CPU time
- * in nanoseconds (-1 where the JVM cannot tell).
+ * {@code instance} is new with every start of the reporter (of its JobManager); {@code dropped} and
+ * {@code failedBatches} count since the reporter was opened; {@code jobId} and {@code jobName} are
+ * null for an event of no job; attribute values are always strings. {@code cost} says what the
+ * plugin cost the JobManager so far: the calls of its thread into the reporter ({@code handOffs},
+ * their total and longest time in nanoseconds) and the sender thread's CPU time in nanoseconds (-1
+ * where the JVM cannot tell).
  */
 final class PushBatchJson {
 
@@ -29,12 +30,14 @@ final class PushBatchJson {
 
   private PushBatchJson() {}
 
-  static byte[] encode(String reporter, long sent, PushStats stats, List<PushedEvent> events) {
-    return encode(reporter, sent, stats.dropped(), stats.failedBatches(), stats, events);
+  static byte[] encode(
+      String reporter, String instance, long sent, PushStats stats, List<PushedEvent> events) {
+    return encode(reporter, instance, sent, stats.dropped(), stats.failedBatches(), stats, events);
   }
 
   static byte[] encode(
       String reporter,
+      String instance,
       long sent,
       long dropped,
       long failedBatches,
@@ -44,6 +47,7 @@ final class PushBatchJson {
     try (JsonGenerator json = MAPPER.createGenerator(out)) {
       json.writeStartObject();
       json.writeStringField("reporter", reporter);
+      json.writeStringField("instance", instance);
       json.writeNumberField("sent", sent);
       json.writeNumberField("dropped", dropped);
       json.writeNumberField("failedBatches", failedBatches);

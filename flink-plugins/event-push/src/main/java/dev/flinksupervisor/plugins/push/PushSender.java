@@ -26,7 +26,11 @@ final class PushSender {
   private static final Logger LOG = LoggerFactory.getLogger(PushSender.class);
 
   private final PushSettings settings;
-  private final BlockingQueue<PushedEvent> queue;
+  private final BlockingQueue<CapturedEvent> queue;
+
+  /** New with every start: the sidecar tells a restarted JobManager's counts from the last. */
+  private final String instance = java.util.UUID.randomUUID().toString();
+
   private final PushStats stats;
   private final Clock clock;
   private final TokenFile tokenFile;
@@ -42,7 +46,7 @@ final class PushSender {
   private long lastWarnAt;
 
   PushSender(
-      PushSettings settings, BlockingQueue<PushedEvent> queue, PushStats stats, Clock clock) {
+      PushSettings settings, BlockingQueue<CapturedEvent> queue, PushStats stats, Clock clock) {
     this.settings = settings;
     this.queue = queue;
     this.stats = stats;
@@ -77,6 +81,7 @@ final class PushSender {
   private void run() {
     try {
       reporterName = settings.reporterName().orElseGet(PushSender::hostName);
+      client(); // built now, not on the JobManager's first event: it takes a few hundred ms
       tokenFile.current(); // the WARN for a missing token file shows at start, not at an event
       while (running) {
         List<PushedEvent> batch = nextBatch();
@@ -88,19 +93,30 @@ final class PushSender {
       }
     } catch (InterruptedException e) {
       // stop() was called
+    } catch (Throwable t) { // never silently: every later event is dropped and counted
+      LOG.warn(
+          "The event push thread stopped unexpectedly; events are counted as dropped from now"
+              + " on. The sidecar still polls the JobManager.",
+          t);
     } finally {
-      List<PushedEvent> left = new ArrayList<>();
+      running = false;
+      List<CapturedEvent> left = new ArrayList<>();
       queue.drainTo(left);
       stats.countDropped(left.size());
     }
   }
 
   private List<PushedEvent> nextBatch() throws InterruptedException {
-    PushedEvent first = queue.take();
-    List<PushedEvent> batch = new ArrayList<>(Math.min(settings.batchSize(), queue.size() + 1));
-    batch.add(first);
-    queue.drainTo(batch, settings.batchSize() - 1);
-    stats.batchStarted(batch.size());
+    CapturedEvent first = queue.take();
+    List<CapturedEvent> captured =
+        new ArrayList<>(Math.min(settings.batchSize(), queue.size() + 1));
+    captured.add(first);
+    queue.drainTo(captured, settings.batchSize() - 1);
+    stats.batchStarted(captured.size());
+    List<PushedEvent> batch = new ArrayList<>(captured.size());
+    for (CapturedEvent event : captured) {
+      batch.add(event.toPushed());
+    }
     return batch;
   }
 
@@ -114,7 +130,7 @@ final class PushSender {
         error = "token file " + tokenFile.path() + " " + tokenFile.problem();
       } else {
         stats.senderCpu(cpuTime());
-        byte[] body = PushBatchJson.encode(reporterName, clock.millis(), stats, batch);
+        byte[] body = PushBatchJson.encode(reporterName, instance, clock.millis(), stats, batch);
         HttpRequest request =
             HttpRequest.newBuilder(settings.url())
                 .timeout(settings.timeout())

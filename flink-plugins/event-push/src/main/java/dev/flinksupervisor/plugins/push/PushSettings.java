@@ -93,6 +93,11 @@ public record PushSettings(
         + (url.getRawPath() == null ? "" : url.getRawPath());
   }
 
+  /** A URL as it may be logged: a {@code user:password@} part is left out. */
+  static String withoutUserInfo(String text) {
+    return text.replaceAll("(?<=//)[^/@]*@", "***@");
+  }
+
   private static URI url(String text) {
     String key = PushOptions.URL.key();
     URI uri;
@@ -100,16 +105,16 @@ public record PushSettings(
       uri = new URI(text.trim());
     } catch (Exception e) {
       throw new IllegalArgumentException(
-          "option '" + key + "' is not a valid URL: '" + text + "'", e);
+          "option '" + key + "' is not a valid URL: '" + withoutUserInfo(text) + "'", e);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException(
-          "option '" + key + "' must be an http or https URL, got '" + text + "'");
+          "option '" + key + "' must be an http or https URL, got '" + withoutUserInfo(text) + "'");
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException(
-          "option '" + key + "' must name a host, got '" + text + "'");
+          "option '" + key + "' must name a host, got '" + withoutUserInfo(text) + "'");
     }
     return uri;
   }

@@ -7,8 +7,8 @@ import java.util.TreeMap;
 import org.apache.flink.events.Event;
 
 /**
- * What is sent of one Flink event: a small immutable copy, taken on the JobManager's thread so that
- * nothing of Flink's own objects is held on to.
+ * What is sent of one Flink event: a small immutable copy, made on the sender's thread from what
+ * the JobManager's thread captured ({@link CapturedEvent}).
  *
  * @param name the event's name, e.g. {@code JobStatusChangeEvent}
  * @param observedAt when the event happened, epoch milliseconds
@@ -31,10 +31,13 @@ public record PushedEvent(
    * ...) into the attributes; of those only the job's id and name are kept, as fields.
    */
   public static PushedEvent from(Event event) {
+    return CapturedEvent.of(event).toPushed();
+  }
+
+  static PushedEvent from(String name, long observedAt, Map<String, Object> source) {
     String jobId = null;
     String jobName = null;
     SortedMap<String, String> attributes = new TreeMap<>();
-    Map<String, Object> source = event.getAttributes();
     if (source != null) {
       for (Map.Entry<String, Object> entry : source.entrySet()) {
         String key = entry.getKey();
@@ -53,8 +56,7 @@ public record PushedEvent(
         }
       }
     }
-    return new PushedEvent(
-        event.getName(), event.getObservedTsMillis(), jobId, jobName, attributes);
+    return new PushedEvent(name, observedAt, jobId, jobName, attributes);
   }
 
   private static boolean isVariable(String key) {

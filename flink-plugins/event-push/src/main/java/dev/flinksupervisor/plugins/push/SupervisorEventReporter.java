@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * Hands the JobManager's events to the sidecar on localhost.
  *
  * <p>Flink calls {@link #notifyOfAddedEvent} on the JobMaster's main thread while it holds the
- * metric registry's lock, so that method only copies the event and offers it to a bounded queue: no
- * I/O, no logging, no blocking, no exception. A full queue drops the event and counts it. The
- * {@link PushSender} thread does the rest.
+ * metric registry's lock, so that method only copies the event's name, time and attribute map and
+ * offers them to a bounded queue: no I/O, no logging, no blocking, no exception. A full queue drops
+ * the event and counts it. The {@link PushSender} thread does the rest.
  *
  * <p>Invalid settings never fail the JobManager: the reporter logs one WARN saying why, stays
  * disabled and counts every event it is given as dropped.
@@ -71,7 +71,7 @@ public final class SupervisorEventReporter implements EventReporter {
       return;
     }
     try {
-      BlockingQueue<PushedEvent> queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+      BlockingQueue<CapturedEvent> queue = new ArrayBlockingQueue<>(settings.queueCapacity());
       PushSender sender = new PushSender(settings, queue, stats, clock);
       sender.start();
       pipeline = new Pipeline(settings.events(), queue, sender);
@@ -93,11 +93,12 @@ public final class SupervisorEventReporter implements EventReporter {
    * loading would otherwise add milliseconds to that job status change.
    */
   private static void warmUp() {
-    PushedEvent.from(
-        Event.builder(SupervisorEventReporter.class, "WarmUp")
-            .setObservedTsMillis(0)
-            .setAttribute("attribute", "value")
-            .build(java.util.Map.of("<job_id>", "0", "<job_name>", "warm-up")));
+    CapturedEvent.of(
+            Event.builder(SupervisorEventReporter.class, "WarmUp")
+                .setObservedTsMillis(0)
+                .setAttribute("attribute", "value")
+                .build(java.util.Map.of("<job_id>", "0", "<job_name>", "warm-up")))
+        .toPushed();
   }
 
   @Override
@@ -117,7 +118,7 @@ public final class SupervisorEventReporter implements EventReporter {
       }
       stats.countReceived();
       counted = true;
-      if (closed || !current.queue().offer(PushedEvent.from(event))) {
+      if (closed || !current.queue().offer(CapturedEvent.of(event))) {
         stats.countDropped(1);
       }
     } catch (Throwable t) {
@@ -145,7 +146,7 @@ public final class SupervisorEventReporter implements EventReporter {
       LOG.warn(
           "The event push thread did not stop within {}; it is a daemon thread.", CLOSE_TIMEOUT);
     }
-    List<PushedEvent> left = new ArrayList<>();
+    List<CapturedEvent> left = new ArrayList<>();
     current.queue().drainTo(left);
     stats.countDropped(left.size());
   }
@@ -162,5 +163,5 @@ public final class SupervisorEventReporter implements EventReporter {
   }
 
   private record Pipeline(
-      Set<String> events, BlockingQueue<PushedEvent> queue, PushSender sender) {}
+      Set<String> events, BlockingQueue<CapturedEvent> queue, PushSender sender) {}
 }

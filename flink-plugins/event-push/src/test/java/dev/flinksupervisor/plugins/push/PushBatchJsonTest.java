@@ -22,6 +22,7 @@ class PushBatchJsonTest {
     byte[] json =
         PushBatchJson.encode(
             "jm-0",
+            "i-1",
             1_733_100_000_123L,
             3,
             1,
@@ -42,7 +43,7 @@ class PushBatchJsonTest {
 
     assertThat(new String(json, StandardCharsets.UTF_8))
         .isEqualTo(
-            "{\"reporter\":\"jm-0\",\"sent\":1733100000123,\"dropped\":3,\"failedBatches\":1,"
+            "{\"reporter\":\"jm-0\",\"instance\":\"i-1\",\"sent\":1733100000123,\"dropped\":3,\"failedBatches\":1,"
                 + "\"cost\":{\"handOffs\":2,\"handOffNanos\":3500,\"handOffMaxNanos\":2500,"
                 + "\"senderCpuNanos\":7000000},"
                 + "\"events\":["
@@ -59,6 +60,7 @@ class PushBatchJsonTest {
     byte[] json =
         PushBatchJson.encode(
             "jm \"0\"",
+            "i",
             0,
             0,
             0,

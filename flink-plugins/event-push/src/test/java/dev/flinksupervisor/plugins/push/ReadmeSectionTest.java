@@ -10,12 +10,12 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.Test;
 
-/** The README's option table lists every option with its default. */
+/** The README's option table lists every option of the plugin with its default. */
 class ReadmeSectionTest {
 
   @Test
   void every_option_is_documented_with_its_default() throws IOException {
-    String readme = Files.readString(Path.of("README-section.md"));
+    String readme = Files.readString(Path.of("../../README.md"));
 
     for (ConfigOption<?> option : PushOptions.ALL) {
       String row = "| `events.reporter.supervisor." + option.key() + "` |";

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.util.SerializedThrowable;
+import org.slf4j.LoggerFactory;
 
 /**
  * A failure's cause chain as the rules see it: the failure, its cause, the cause's cause and so on,
@@ -77,17 +78,86 @@ final class Chain {
     return false;
   }
 
-  /** Whether the regex finds a match in the i-th throwable's message; never for no message. */
+  /**
+   * Whether the regex finds a match in the i-th throwable's message; never for no message, and not
+   * when the search takes longer than {@link #REGEX_BUDGET_NANOS} (a regex that backtracks without
+   * end must not hold up the JobManager's main thread): that search is abandoned, once logged.
+   */
   boolean messageFinds(int i, Pattern regex) {
     String message = messages[i];
     if (message == null) {
       return false;
     }
-    Matcher matcher = regex.matcher(message);
+    Matcher matcher = regex.matcher(new Budgeted(message, System.nanoTime() + REGEX_BUDGET_NANOS));
     if (message.length() > MAX_MESSAGE_CHARS) {
       matcher.region(0, MAX_MESSAGE_CHARS).useAnchoringBounds(false);
     }
-    return matcher.find();
+    try {
+      return matcher.find();
+    } catch (OverBudget e) {
+      ABANDONED.incrementAndGet();
+      if (WARNED_OVER_BUDGET.compareAndSet(false, true)) {
+        LoggerFactory.getLogger(Chain.class)
+            .warn(
+                "The message regex '{}' of a failure-labels rule took longer than {} ms and was"
+                    + " abandoned (treated as no match); simplify it. Said once.",
+                regex.pattern(),
+                REGEX_BUDGET_NANOS / 1_000_000);
+      }
+      return false;
+    }
+  }
+
+  /** The longest one regex may search one message. */
+  static final long REGEX_BUDGET_NANOS = 10_000_000L;
+
+  /** Searches abandoned over their budget since the JobManager started. */
+  static final java.util.concurrent.atomic.AtomicLong ABANDONED =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED_OVER_BUDGET =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Thrown out of a regex search that ran over its budget. */
+  private static final class OverBudget extends RuntimeException {
+    OverBudget() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A message that ends a regex search running past its deadline, checked every 1024 reads. */
+  private static final class Budgeted implements CharSequence {
+    private final String text;
+    private final long deadline;
+    private int reads;
+
+    Budgeted(String text, long deadline) {
+      this.text = text;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if ((++reads & 1023) == 0 && System.nanoTime() - deadline > 0) {
+        throw new OverBudget();
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return text.subSequence(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 
   /** The stack trace of the last throwable in the chain, the one thrown first; may be empty. */

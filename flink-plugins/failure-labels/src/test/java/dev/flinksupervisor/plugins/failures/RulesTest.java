@@ -349,6 +349,19 @@ class RulesTest {
     }
 
     @Test
+    void a_regex_that_backtracks_without_end_is_abandoned_as_no_match() {
+      Rules rules = Rules.of(List.of(Rule.parse("category=SLOW,message=(.*a){3}x")), false);
+      String message = "a".repeat(2000); // no 'x': every way to split 2000 a's in three is tried
+
+      long abandonedBefore = Chain.ABANDONED.get();
+      // Without the budget this search would run for hours; it is abandoned after 10 ms.
+      Labels labels = rules.classify(new IllegalStateException(message), FailureType.TASK);
+
+      assertThat(labels.category()).isNotEqualTo("SLOW");
+      assertThat(Chain.ABANDONED.get()).isGreaterThan(abandonedBefore);
+    }
+
+    @Test
     void are_checked_in_order() {
       Rules rules =
           Rules.of(
