@@ -51,6 +51,14 @@ class DashboardTest {
     meters.afterCycle(ClusterSnapshot.EMPTY.withJobs(Map.of("j", job), now), Duration.ofMillis(1));
     meters.statusChangeSeen(summary, Duration.ofMillis(5));
     meters.leaderChanged();
+    meters.failureSeen(
+        summary,
+        new dev.flinksupervisor.flink.FailureCause(
+            1, "x", null, null, Map.of("type", "SYSTEM", "category", "KAFKA")));
+    PushMeters push = new PushMeters(setup.registry());
+    push.received("JobStatusChangeEvent", Duration.ofMillis(3));
+    push.reported(
+        "jm", 1, 1, new dev.flinksupervisor.push.PushBatch.Cost(2, 2_000, 1_500, 1_000_000));
     meters.savepointEnded(
         new SavepointRecord(
             "s",
