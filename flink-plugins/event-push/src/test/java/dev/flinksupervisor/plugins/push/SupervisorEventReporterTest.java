@@ -82,7 +82,8 @@ class SupervisorEventReporterTest {
         .containsEntry("checkpointType", "Savepoint")
         .containsEntry("checkpointStatus", "COMPLETED")
         .doesNotContainKeys("<job_id>", "<job_name>", "<host>");
-    assertThat(reporter.stats().delivered()).isEqualTo(3);
+    // Counted once the sidecar's answer is back, a moment after the receiver has the events.
+    Await.until("three delivered", () -> reporter.stats().delivered() == 3, reporter::stats);
   }
 
   @Test
