@@ -223,7 +223,7 @@ public final class FlinkProcessCluster implements AutoCloseable {
     command.add("-cp");
     command.add(
         java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(entry -> !PluginJars.isPluginEntry(entry))
+            .filter(entry -> !PluginJars.isPluginEntry(entry) && !isJobJarsOwn(entry))
             .collect(Collectors.joining(File.pathSeparator)));
     command.add(main.getName());
     command.add("--configDir");
@@ -236,6 +236,22 @@ public final class FlinkProcessCluster implements AutoCloseable {
       builder.environment().put("FLINK_PLUGINS_DIR", pluginsDir.toString());
     }
     return builder.start();
+  }
+
+  /**
+   * What a job jar brings and Flink's own {@code lib/} does not hold: Kafka's client and server,
+   * the Kafka connector, Scala, and the example pipeline's classes. Left on the processes'
+   * classpath, Flink would load the connector's classes from there (they are under {@code
+   * org.apache.flink.}, loaded parent-first) and Kafka's from the job jar, and the two would not
+   * fit.
+   */
+  static boolean isJobJarsOwn(String entry) {
+    String path = entry.replace(File.separatorChar, '/');
+    return path.contains("/org/apache/kafka/")
+        || path.contains("/flink-connector-kafka/")
+        || path.contains("/org/scala-lang/")
+        || path.contains("/pipeline-job/")
+        || path.contains("/flink-supervisor-pipeline-job/");
   }
 
   @Override
