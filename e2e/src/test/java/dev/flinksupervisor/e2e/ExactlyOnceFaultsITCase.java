@@ -75,6 +75,13 @@ class ExactlyOnceFaultsITCase {
             .set(SupervisorOptions.SAVEPOINT_INTERVAL, "3s")
             .set(SupervisorOptions.SAVEPOINT_RETAIN_COUNT, "1000")
             .set(SupervisorOptions.JAR_DIRECTORY, pipelineJar().getParent().toString())
+            // Two slot sizes the TaskManager can hold two of: the job moves from one to the other.
+            .setRaw("slot-profiles.small.cpu-cores", "0.5")
+            .setRaw("slot-profiles.small.task-heap", "64m")
+            .setRaw("slot-profiles.small.managed-memory", "16m")
+            .setRaw("slot-profiles.medium.cpu-cores", "0.25")
+            .setRaw("slot-profiles.medium.task-heap", "96m")
+            .setRaw("slot-profiles.medium.managed-memory", "8m")
             .start();
     sidecars.put(jm, sidecar);
     return new HttpTestClient(sidecar.apiPort());
@@ -120,6 +127,7 @@ class ExactlyOnceFaultsITCase {
                         "--restart-strategy", "none",
                         "--fail-once-on-key", "%s", "--fail-once-marker", "%s"],
                "parallelism": 2,
+               "slotProfiles": {"default": "small"},
                "recovery": {"mode": "RESTART_FROM_LATEST", "maxAttempts": 10,
                             "backoff": "PT1S", "maxStateAge": "P1D"}}
               """
@@ -150,15 +158,98 @@ class ExactlyOnceFaultsITCase {
       sidecars.remove(leader).close();
       JobManager standby = leader == first ? second : first;
       HttpTestClient newActive = apis.get(standby);
+      final HttpTestClient followed = newActive;
       Await.until(
           "the sidecar beside the new leader to be ACTIVE",
           PATIENCE,
           () ->
-              "ACTIVE".equals(newActive.get("/api/v1/cluster", TOKEN).json().path("role").asText())
+              "ACTIVE".equals(followed.get("/api/v1/cluster", TOKEN).json().path("role").asText())
                   ? true
                   : null);
       awaitOutputGrows("output after the failover", 200);
       awaitCompletedSavepoint(newActive);
+
+      // 4. The ACTIVE sidecar dies with a savepoint in flight: the one started in its place
+      // finds it in the record and sees it through, without triggering it again.
+      faults.add("active sidecar killed during a savepoint");
+      String job = runningJob(newActive);
+      // A scheduled savepoint may be in flight (one at a time per job): asked again until taken.
+      HttpTestClient.Response inFlight =
+          Await.until(
+              "a savepoint request to be taken",
+              PATIENCE,
+              () -> {
+                HttpTestClient.Response r =
+                    followed.postJson("/api/v1/jobs/" + job + "/savepoints", TOKEN, "");
+                assertThat(r.status()).as(r.body()).isIn(202, 409);
+                return r.status() == 202 ? r : null;
+              });
+      String savepointId = inFlight.json().get("id").asText();
+      // Once the trigger is sent (IN_PROGRESS), the sidecar dies.
+      String stateAtDeath =
+          Await.until(
+              "the savepoint's trigger to be sent",
+              PATIENCE,
+              () -> {
+                String state =
+                    followed
+                        .get("/api/v1/jobs/" + job + "/savepoints/" + savepointId, TOKEN)
+                        .json()
+                        .path("state")
+                        .asText();
+                return state.equals("IN_PROGRESS") || state.equals("COMPLETED") ? state : null;
+              });
+      sidecars.remove(standby).close();
+      System.out.println("The ACTIVE sidecar died with its savepoint " + stateAtDeath);
+      HttpTestClient replacement = sidecarBeside(standby, clusterId);
+      JsonNode seenThrough =
+          Await.until(
+              "the replacement sidecar to see the savepoint through",
+              PATIENCE,
+              () -> {
+                HttpTestClient.Response r =
+                    replacement.get("/api/v1/jobs/" + job + "/savepoints/" + savepointId, TOKEN);
+                return r.status() == 200 && r.json().path("state").asText().equals("COMPLETED")
+                    ? r.json()
+                    : null;
+              });
+      assertThat(seenThrough.get("attempts").asInt()).as("triggered once").isEqualTo(1);
+
+      // 5. The Kubernetes API goes away for a while and comes back.
+      if (kubernetes instanceof dev.flinksupervisor.demo.EmbeddedKubernetes api) {
+        faults.add("Kubernetes API stopped and started");
+        api.stop();
+        try {
+          Thread.sleep(3000);
+        } finally {
+          api.restart();
+        }
+        awaitOutputGrows("output after the Kubernetes API outage", 200);
+      } else {
+        System.out.println("Kubernetes API outage skipped: a real cluster cannot be stopped here");
+      }
+
+      // 6. Re-profiled through the admin API: stopped with a savepoint, resubmitted from it.
+      faults.add("re-profiled");
+      String before = runningJob(replacement);
+      HttpTestClient.Response reprofile =
+          replacement.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          replacement.baseUrl() + "/api/v1/jobs/" + before + "/slot-profiles"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .header("Content-Type", "application/json")
+                  .PUT(
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "{\"slotProfiles\": {\"default\": \"medium\"}}"))
+                  .build());
+      assertThat(reprofile.status()).as(reprofile.body()).isEqualTo(202);
+      Await.until(
+          "the re-profiling to complete",
+          PATIENCE,
+          () -> hasEvent(replacement, "REPROFILE_COMPLETED") ? true : null);
+      awaitOutputGrows("output after the re-profiling", 200);
+      newActive = replacement;
 
       // The end: every record produced is committed exactly once, its count right.
       Map<String, Long> produced = producer.stop();
@@ -185,8 +276,17 @@ class ExactlyOnceFaultsITCase {
       assertThat(savepoints.stream().map(r -> r.get("triggerId").asText()).distinct().count())
           .as("each trigger id once")
           .isEqualTo(savepoints.size());
+      long completed =
+          savepoints.stream().filter(r -> r.get("state").asText().equals("COMPLETED")).count();
+      long maybeWritten =
+          savepoints.stream().filter(r -> !r.get("state").asText().equals("FAILED")).count();
+      assertThat(savepointsOnDisk())
+          .as("every savepoint on disk belongs to a record")
+          .isBetween(completed, maybeWritten);
       List<String> types = events(newActive).stream().map(e -> e.get("type").asText()).toList();
-      assertThat(types).contains("RECOVERY_STARTED", "LEADER_CHANGED", "SAVEPOINT_COMPLETED");
+      assertThat(types)
+          .contains(
+              "RECOVERY_STARTED", "LEADER_CHANGED", "SAVEPOINT_COMPLETED", "REPROFILE_COMPLETED");
     } catch (AssertionError | Exception e) {
       keepLogs();
       throw new AssertionError(
@@ -254,6 +354,32 @@ class ExactlyOnceFaultsITCase {
       }
     }
     return all;
+  }
+
+  /** Savepoints Flink wrote (a directory with {@code _metadata}) in the cluster's directory. */
+  private long savepointsOnDisk() throws java.io.IOException {
+    Path dir = workDir.resolve("flink").resolve("savepoints");
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (var entries = Files.list(dir)) {
+      return entries.filter(p -> Files.exists(p.resolve("_metadata"))).count();
+    }
+  }
+
+  /** The id of the pipeline's RUNNING run, as the sidecar lists it. */
+  private static String runningJob(HttpTestClient sidecar) throws Exception {
+    return Await.until(
+        "a RUNNING run of the pipeline",
+        PATIENCE,
+        () -> {
+          for (JsonNode j : sidecar.get("/api/v1/jobs", TOKEN).json().get("jobs")) {
+            if (j.path("status").asText().equals("RUNNING")) {
+              return j.get("id").asText();
+            }
+          }
+          return null;
+        });
   }
 
   private static boolean hasEvent(HttpTestClient sidecar, String type) {

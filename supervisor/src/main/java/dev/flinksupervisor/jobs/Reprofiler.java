@@ -169,6 +169,9 @@ public final class Reprofiler {
       end(op, State.FAILED, e.getMessage() + " The job was not stopped.");
       return;
     }
+    if (book.inFlight().stream().anyMatch(r -> r.jobId().equals(op.jobId()))) {
+      return; // one savepoint at a time: stopped once the job's savepoint in flight has ended
+    }
     Reprofile stopping = op.stopping(ids.get());
     operations.put(stopping);
     try {

@@ -178,6 +178,29 @@ class ReprofilerTest {
   }
 
   @Test
+  void a_savepoint_of_the_job_in_flight_is_waited_for_before_the_job_is_stopped() {
+    flinkSavepoints.status =
+        (j, t) -> CompletableFuture.completedFuture(new Status(Phase.IN_PROGRESS, null, null));
+    savepoints.request(
+        job.jobId(), null, null, dev.flinksupervisor.savepoints.SavepointOrigin.SCHEDULED);
+
+    Reprofile op = current(reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null));
+    reprofiler.tick();
+
+    assertThat(current(op).state()).as("waiting, not failed").isEqualTo(State.CHECKING);
+    assertThat(flinkSavepoints.count("stop")).isZero();
+
+    flinkSavepoints.status =
+        (j, t) ->
+            CompletableFuture.completedFuture(new Status(Phase.COMPLETED, "file:/sp/0", null));
+    savepoints.tick();
+    reprofiler.tick();
+
+    assertThat(flinkSavepoints.count("stop")).isEqualTo(1);
+    assertThat(current(op).state()).isNotIn(State.CHECKING, State.FAILED);
+  }
+
+  @Test
   void it_waits_for_the_savepoint_and_goes_on_at_the_next_tick() {
     flinkSavepoints.status =
         (j, t) -> CompletableFuture.completedFuture(new Status(Phase.IN_PROGRESS, null, null));
