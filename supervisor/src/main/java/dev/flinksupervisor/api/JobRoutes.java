@@ -183,14 +183,17 @@ final class JobRoutes {
     }
   }
 
+  /** The job's record; a viewer sees its program arguments' values redacted. */
   private void spec(Context ctx) {
     String jobId = ctx.pathParam("jobId");
-    ctx.json(
+    OwnedJob job =
         jobs.get(jobId)
             .orElseThrow(
                 () ->
                     ProblemException.notFound(
-                        "Job", "Job " + jobId + " was not submitted by this sidecar.")));
+                        "Job", "Job " + jobId + " was not submitted by this sidecar."));
+    boolean operator = ctx.attribute(BearerTokenAuth.ROLE) == ApiRole.OPERATOR;
+    ctx.json(operator ? job : job.withArgumentValuesRedacted());
   }
 
   private void restart(Context ctx) {

@@ -29,6 +29,38 @@ public record JobSpec(
     slotProfiles = slotProfiles == null ? Map.of() : Map.copyOf(slotProfiles);
   }
 
+  /** What stands in for a value a caller may not see. */
+  public static final String REDACTED = "<redacted>";
+
+  /**
+   * The same spec as a viewer may see it: the program's arguments often carry secrets (passwords,
+   * keys, connection strings), so only their flags are kept ({@code --password}, and {@code
+   * --password=} of {@code --password=x}); every value is {@value #REDACTED}.
+   */
+  public JobSpec withArgumentValuesRedacted() {
+    List<String> redacted =
+        args.stream()
+            .map(
+                a -> {
+                  if (!a.startsWith("-")) {
+                    return REDACTED;
+                  }
+                  int equals = a.indexOf('=');
+                  return equals < 0 ? a : a.substring(0, equals + 1) + REDACTED;
+                })
+            .toList();
+    return new JobSpec(
+        jarPath,
+        entryClass,
+        redacted,
+        parallelism,
+        restorePath,
+        allowNonRestoredState,
+        recovery,
+        slotProfiles,
+        uploaded);
+  }
+
   /** The same spec with other slot profiles. */
   public JobSpec withSlotProfiles(Map<String, String> profiles) {
     return new JobSpec(

@@ -118,6 +118,22 @@ public record OwnedJob(
         restorePath);
   }
 
+  /** The same record, its spec's argument values redacted, for callers who may not see them. */
+  public OwnedJob withArgumentValuesRedacted() {
+    return new OwnedJob(
+        jobId,
+        previousJobIds,
+        spec.withArgumentValuesRedacted(),
+        submittedAt,
+        attempts,
+        nextAttemptAt,
+        gaveUp,
+        submission,
+        submissionError,
+        endedAt,
+        restorePath);
+  }
+
   public OwnedJob withAttemptFailed(Instant nextAttempt) {
     return new OwnedJob(
         jobId,

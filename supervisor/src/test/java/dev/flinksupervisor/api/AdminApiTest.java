@@ -107,6 +107,37 @@ class AdminApiTest {
   }
 
   @Test
+  void a_viewer_sees_a_jobs_spec_with_its_argument_values_redacted() throws Exception {
+    knowOneRunningJob();
+    java.io.ByteArrayOutputStream jar = new java.io.ByteArrayOutputStream();
+    try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(jar)) {
+      out.putNextEntry(new java.util.jar.JarEntry("com/example/App.class"));
+      out.write(new byte[] {(byte) 0xCA, (byte) 0xFE});
+      out.closeEntry();
+    }
+    Response submitted =
+        http.postMultipart(
+            "/api/v1/jobs",
+            TOKEN,
+            Map.of(
+                "spec",
+                "{\"entryClass\": \"com.example.App\", \"args\": [\"--password\","
+                    + " \"s3cret\", \"--url=jdbc:pg://u:pw@db\", \"plain\"]}"),
+            "jar",
+            jar.toByteArray());
+    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+    String spec = "/api/v1/jobs/" + submitted.json().get("jobId").asText() + "/spec";
+
+    assertThat(http.get(spec, TOKEN).json().at("/spec/args").toString())
+        .isEqualTo("[\"--password\",\"s3cret\",\"--url=jdbc:pg://u:pw@db\",\"plain\"]");
+    Response asViewer = http.get(spec, VIEWER);
+    assertThat(asViewer.status()).isEqualTo(200);
+    assertThat(asViewer.json().at("/spec/args").toString())
+        .isEqualTo("[\"--password\",\"<redacted>\",\"--url=<redacted>\",\"<redacted>\"]");
+    assertThat(asViewer.body()).doesNotContain("s3cret").doesNotContain("pw@db");
+  }
+
+  @Test
   void an_upload_is_refused_to_a_viewer_and_when_too_large_and_nothing_is_stored()
       throws Exception {
     knowOneRunningJob();
