@@ -75,13 +75,14 @@ class ExactlyOnceFaultsITCase {
             .set(SupervisorOptions.SAVEPOINT_INTERVAL, "3s")
             .set(SupervisorOptions.SAVEPOINT_RETAIN_COUNT, "1000")
             .set(SupervisorOptions.JAR_DIRECTORY, pipelineJar().getParent().toString())
-            // Two slot sizes the TaskManager can hold two of: the job moves from one to the other.
+            // Two slot sizes: the job moves from two small slots to two smaller ones, which fit
+            // beside the small ones on the TaskManager, whatever it last reported as free.
             .setRaw("slot-profiles.small.cpu-cores", "0.5")
             .setRaw("slot-profiles.small.task-heap", "64m")
             .setRaw("slot-profiles.small.managed-memory", "16m")
-            .setRaw("slot-profiles.medium.cpu-cores", "0.25")
-            .setRaw("slot-profiles.medium.task-heap", "96m")
-            .setRaw("slot-profiles.medium.managed-memory", "8m")
+            .setRaw("slot-profiles.smaller.cpu-cores", "0.25")
+            .setRaw("slot-profiles.smaller.task-heap", "32m")
+            .setRaw("slot-profiles.smaller.managed-memory", "8m")
             .start();
     sidecars.put(jm, sidecar);
     return new HttpTestClient(sidecar.apiPort());
@@ -241,13 +242,18 @@ class ExactlyOnceFaultsITCase {
                   .header("Content-Type", "application/json")
                   .PUT(
                       java.net.http.HttpRequest.BodyPublishers.ofString(
-                          "{\"slotProfiles\": {\"default\": \"medium\"}}"))
+                          "{\"slotProfiles\": {\"default\": \"smaller\"}}"))
                   .build());
       assertThat(reprofile.status()).as(reprofile.body()).isEqualTo(202);
       Await.until(
           "the re-profiling to complete",
           PATIENCE,
-          () -> hasEvent(replacement, "REPROFILE_COMPLETED") ? true : null);
+          () -> {
+            assertThat(hasEvent(replacement, "REPROFILE_FAILED"))
+                .as("the re-profiling failed")
+                .isFalse();
+            return hasEvent(replacement, "REPROFILE_COMPLETED") ? true : null;
+          });
       awaitOutputGrows("output after the re-profiling", 200);
       newActive = replacement;
 
@@ -289,8 +295,31 @@ class ExactlyOnceFaultsITCase {
               "RECOVERY_STARTED", "LEADER_CHANGED", "SAVEPOINT_COMPLETED", "REPROFILE_COMPLETED");
     } catch (AssertionError | Exception e) {
       keepLogs();
+      StringBuilder seen = new StringBuilder();
+      for (Sidecar s : sidecars.values()) {
+        try {
+          new HttpTestClient(s.apiPort())
+              .get("/api/v1/events", TOKEN)
+              .json()
+              .get("events")
+              .forEach(
+                  ev ->
+                      seen.append(ev.get("type").asText())
+                          .append(": ")
+                          .append(ev.get("message").asText())
+                          .append('\n'));
+        } catch (RuntimeException unreadable) {
+          seen.append("(events unreadable: ").append(unreadable).append(")\n");
+        }
+      }
       throw new AssertionError(
-          e.getMessage() + "\nfaults so far: " + faults + "\n" + flink.logTails(), e);
+          e.getMessage()
+              + "\nfaults so far: "
+              + faults
+              + "\nthe sidecars' events, newest first:\n"
+              + seen
+              + flink.logTails(),
+          e);
     }
   }
 
@@ -344,13 +373,25 @@ class ExactlyOnceFaultsITCase {
                 : null);
   }
 
+  /**
+   * The savepoint records of every run of the pipeline: the runs the JobManager lists, and the
+   * earlier ones their specs name (a JobManager that took over no longer lists the runs before it).
+   */
   private static List<JsonNode> savepointsOf(HttpTestClient sidecar) {
-    List<JsonNode> all = new ArrayList<>();
+    java.util.Set<String> runs = new java.util.LinkedHashSet<>();
     for (JsonNode job : sidecar.get("/api/v1/jobs", TOKEN).json().get("jobs")) {
-      JsonNode list =
-          sidecar.get("/api/v1/jobs/" + job.get("id").asText() + "/savepoints", TOKEN).json();
-      if (list != null && list.has("savepoints")) {
-        list.get("savepoints").forEach(all::add);
+      String id = job.get("id").asText();
+      runs.add(id);
+      HttpTestClient.Response spec = sidecar.get("/api/v1/jobs/" + id + "/spec", TOKEN);
+      if (spec.status() == 200) {
+        spec.json().path("previousJobIds").forEach(previous -> runs.add(previous.asText()));
+      }
+    }
+    List<JsonNode> all = new ArrayList<>();
+    for (String run : runs) {
+      HttpTestClient.Response list = sidecar.get("/api/v1/jobs/" + run + "/savepoints", TOKEN);
+      if (list.status() == 200) {
+        list.json().get("savepoints").forEach(all::add);
       }
     }
     return all;

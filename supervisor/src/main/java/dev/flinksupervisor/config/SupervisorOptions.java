@@ -361,6 +361,17 @@ public final class SupervisorOptions {
           Duration.ofMinutes(2),
           "The longest building a job's graph from its jar and submitting it may take.");
 
+  public static final ConfigOption<Duration> RECOVERY_CHECKPOINT_SETTLE =
+      option(
+          "jobs.recovery-checkpoint-settle",
+          "duration",
+          Values::positiveDuration,
+          dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE,
+          "A failed job is restarted once its checkpoint statistics were read this long after it"
+              + " ended: Flink serves them from a cache (rest.cache.checkpoint-statistics.timeout,"
+              + " 3 s by default), and restoring from anything older than the newest checkpoint"
+              + " repeats output an exactly-once sink has committed.");
+
   public static final ConfigOption<Duration> RECOVERY_RESET_AFTER =
       option(
           "jobs.recovery-reset-after",
@@ -628,6 +639,7 @@ public final class SupervisorOptions {
           MAX_UPLOAD_BYTES,
           SUBMIT_TIMEOUT,
           RECOVERY_RESET_AFTER,
+          RECOVERY_CHECKPOINT_SETTLE,
           ROLLBACK_RETRY_BACKOFF,
           ACTION_THREADS,
           METRICS_REQUIRE_TOKEN,

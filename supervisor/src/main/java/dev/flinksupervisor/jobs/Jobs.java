@@ -69,7 +69,8 @@ public final class Jobs implements AutoCloseable {
             recorder,
             reprofiles,
             lanes,
-            config.get(SupervisorOptions.RECOVERY_RESET_AFTER));
+            config.get(SupervisorOptions.RECOVERY_RESET_AFTER),
+            config.get(SupervisorOptions.RECOVERY_CHECKPOINT_SETTLE));
     this.reprofiler =
         new Reprofiler(
             service,

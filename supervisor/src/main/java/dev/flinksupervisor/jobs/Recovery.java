@@ -48,6 +48,7 @@ public final class Recovery {
   private final Reprofiles reprofiles;
   private final JobLanes lanes;
   private final Duration resetAfter;
+  private final Duration checkpointSettle;
 
   /** A submitted run missing from a fresh job list this long has vanished (lost by the cluster). */
   static final Duration VANISHED_AFTER = Duration.ofMinutes(1);
@@ -68,6 +69,44 @@ public final class Recovery {
       Reprofiles reprofiles,
       JobLanes lanes,
       Duration resetAfter) {
+    this(
+        jobs,
+        owned,
+        savepoints,
+        cluster,
+        events,
+        clock,
+        jobIds,
+        recorder,
+        reprofiles,
+        lanes,
+        resetAfter,
+        DEFAULT_CHECKPOINT_SETTLE);
+  }
+
+  /** Flink's checkpoint statistics cache (3 s by default), and a second to spare. */
+  public static final Duration DEFAULT_CHECKPOINT_SETTLE = Duration.ofSeconds(4);
+
+  /**
+   * @param checkpointSettle how long after a job ended its checkpoint statistics must have been
+   *     read again before it is restarted: Flink serves them from a cache for {@code
+   *     rest.cache.checkpoint-statistics.timeout}, and restoring from anything older than the
+   *     newest completed checkpoint repeats output an exactly-once sink has committed
+   */
+  public Recovery(
+      JobService jobs,
+      OwnedJobs owned,
+      SavepointBook savepoints,
+      ClusterState cluster,
+      EventLog events,
+      Clock clock,
+      Supplier<String> jobIds,
+      Recorder recorder,
+      Reprofiles reprofiles,
+      JobLanes lanes,
+      Duration resetAfter,
+      Duration checkpointSettle) {
+    this.checkpointSettle = checkpointSettle;
     this.jobs = jobs;
     this.owned = owned;
     this.savepoints = savepoints;
@@ -165,6 +204,9 @@ public final class Recovery {
     if (job.nextAttemptAt() != null && job.nextAttemptAt().isAfter(now)) {
       return;
     }
+    if (status == JobStatus.FAILED && !checkpointsSettled(view)) {
+      return; // restarted once its newest checkpoint is surely known
+    }
     if (job.attempts() >= policy.maxAttempts()) {
       giveUp(
           job,
@@ -245,6 +287,19 @@ public final class Recovery {
         Severity.ERROR,
         job.jobId(),
         "Not restarting the job: " + reason);
+  }
+
+  /**
+   * Whether the job's checkpoint statistics were read long enough after it ended that they are not
+   * a cached copy from before its last checkpoint: the newest state is then surely the newest.
+   */
+  private boolean checkpointsSettled(JobView view) {
+    long endedAt = view.summary().endTime();
+    if (endedAt <= 0) {
+      return true; // no end time told: nothing to wait for
+    }
+    Instant settled = Instant.ofEpochMilli(endedAt).plus(checkpointSettle);
+    return view.progressAt() != null && view.progressAt().isAfter(settled);
   }
 
   /** A state to restore from, and when it was completed. */

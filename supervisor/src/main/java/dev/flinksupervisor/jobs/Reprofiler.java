@@ -151,6 +151,10 @@ public final class Reprofiler {
     }
   }
 
+  private boolean savepointInFlight(String jobId) {
+    return book.inFlight().stream().anyMatch(r -> r.jobId().equals(jobId));
+  }
+
   /**
    * Builds the job graph with the new profiles and checks them against the cluster; only then is
    * the job stopped, with a savepoint whose id is stored first.
@@ -169,7 +173,7 @@ public final class Reprofiler {
       end(op, State.FAILED, e.getMessage() + " The job was not stopped.");
       return;
     }
-    if (book.inFlight().stream().anyMatch(r -> r.jobId().equals(op.jobId()))) {
+    if (savepointInFlight(op.jobId())) {
       return; // one savepoint at a time: stopped once the job's savepoint in flight has ended
     }
     Reprofile stopping = op.stopping(ids.get());
@@ -185,8 +189,10 @@ public final class Reprofiler {
       savepoints.stopWithSavepoint(
           op.jobId(), op.targetDirectory(), false, null, stopping.savepointId());
     } catch (Refused e) {
-      if (e.kind() == Refused.Kind.UNAVAILABLE) {
-        operations.put(op); // the stop was not sent: checked and stopped again at the next pass
+      if (e.kind() == Refused.Kind.UNAVAILABLE || savepointInFlight(op.jobId())) {
+        // The stop was not sent (no record, or a scheduled savepoint came first): checked and
+        // stopped again at the next pass.
+        operations.put(op);
         return;
       }
       end(stopping, State.FAILED, "The job was not stopped: " + e.getMessage());

@@ -273,6 +273,47 @@ class JobServiceTest {
   }
 
   @Test
+  void a_failed_job_waits_until_its_checkpoint_statistics_are_read_after_flinks_cache() {
+    OwnedJob job = service.submit(spec("app.jar", RESTART));
+    long endedAt = clock.instant().toEpochMilli();
+    CheckpointInfo cached = new CheckpointInfo(5, endedAt - 3000, false, "file:/cp/chk-5");
+    Map<String, JobView> jobs = new HashMap<>(cluster.snapshot().jobs());
+    // Read right as the job ended: Flink may still serve statistics from before its last
+    // checkpoint, and restoring from an older one would repeat committed output.
+    jobs.put(
+        job.jobId(),
+        JobView.firstSeen(
+                new JobSummary(job.jobId(), "app", JobStatus.FAILED, 1, endedAt, 1, endedAt))
+            .withProgress(
+                new JobProgress(0, Optional.of(cached), Optional.empty(), 1, 0), clock.instant()));
+    cluster.update(s -> s.withJobs(jobs, clock.instant()));
+
+    recovery.tick(true);
+    assertThat(flink.submitted).as("not restarted from statistics that may be cached").hasSize(1);
+
+    clock.advance(Recovery.DEFAULT_CHECKPOINT_SETTLE.plusSeconds(1));
+    Map<String, JobView> later = new HashMap<>(cluster.snapshot().jobs());
+    later.put(
+        job.jobId(),
+        later
+            .get(job.jobId())
+            .withProgress(
+                new JobProgress(
+                    0,
+                    Optional.of(new CheckpointInfo(7, endedAt - 100, false, "file:/cp/chk-7")),
+                    Optional.empty(),
+                    1,
+                    0),
+                clock.instant(),
+                Duration.ofMinutes(5)));
+    cluster.update(s -> s.withJobs(later, clock.instant()));
+    recovery.tick(true);
+
+    assertThat(flink.submitted).hasSize(2);
+    assertThat(flink.submitted.get(1).restorePath()).isEqualTo("file:/cp/chk-7");
+  }
+
+  @Test
   void a_failed_job_is_restarted_from_its_newest_checkpoint_with_backoff_then_given_up() {
     OwnedJob first = service.submit(spec("app.jar", RESTART));
     jobIs(

@@ -34,6 +34,59 @@ class DashboardTest {
 
   @Test
   void the_dashboard_and_the_readme_name_only_exported_meters() throws Exception {
+    MetricsSetup setup = everyMeter();
+    String scrape = setup.scrape();
+
+    Set<String> named = new TreeSet<>();
+    for (Path doc :
+        new Path[] {
+          Path.of("..", "k8s", "grafana", "flink-supervisor-dashboard.json"),
+          Path.of("..", "README.md")
+        }) {
+      Matcher m = METER.matcher(Files.readString(doc));
+      while (m.find()) {
+        named.add(m.group());
+      }
+    }
+    assertThat(named).isNotEmpty();
+    for (String name : named) {
+      assertThat(scrape).as("the scrape has %s", name).contains(name);
+    }
+    setup.close();
+  }
+
+  @Test
+  void the_scrape_passes_prometheus_own_check() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        onPath("promtool"),
+        "promtool is not on the PATH: Debian's 'prometheus' package has it (.ci/run installs it)");
+    MetricsSetup setup = everyMeter();
+    Process promtool =
+        new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    try (var in = promtool.getOutputStream()) {
+      in.write(setup.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String complaints =
+        new String(
+            promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    promtool.waitFor();
+    setup.close();
+
+    assertThat(complaints).as("promtool check metrics").isBlank();
+    assertThat(promtool.exitValue()).isZero();
+  }
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A metrics setup as the sidecar's, with every sidecar meter registered and touched. */
+  private static MetricsSetup everyMeter() throws Exception {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     MetricsSetup setup =
         new MetricsSetup(
@@ -94,23 +147,6 @@ class DashboardTest {
             dev.flinksupervisor.store.RecordObserver.NONE,
             java.time.Clock.systemUTC(),
             java.time.Duration.ofSeconds(1)));
-    String scrape = setup.scrape();
-
-    Set<String> named = new TreeSet<>();
-    for (Path doc :
-        new Path[] {
-          Path.of("..", "k8s", "grafana", "flink-supervisor-dashboard.json"),
-          Path.of("..", "README.md")
-        }) {
-      Matcher m = METER.matcher(Files.readString(doc));
-      while (m.find()) {
-        named.add(m.group());
-      }
-    }
-    assertThat(named).isNotEmpty();
-    for (String name : named) {
-      assertThat(scrape).as("the scrape has %s", name).contains(name);
-    }
-    setup.close();
+    return setup;
   }
 }
