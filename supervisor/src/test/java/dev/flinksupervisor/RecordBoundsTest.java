@@ -147,7 +147,8 @@ class RecordBoundsTest {
             keeper::step,
             reprofiles,
             jobLanes,
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(10),
+            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE);
     Housekeeping housekeeping =
         new Housekeeping(
             jobService,

@@ -221,7 +221,10 @@ class ExactlyOnceFaultsITCase {
         faults.add("Kubernetes API stopped and started");
         api.stop();
         try {
-          Thread.sleep(3000);
+          // For 3 s without the API, the sidecar stays up and answers.
+          dev.flinksupervisor.testing.Holds.forAtLeast(
+              Duration.ofSeconds(3),
+              () -> assertThat(replacement.get("/healthz", null).status()).isEqualTo(200));
         } finally {
           api.restart();
         }

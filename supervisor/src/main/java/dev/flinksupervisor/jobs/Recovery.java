@@ -57,33 +57,6 @@ public final class Recovery {
    * @param resetAfter a run that has lasted this long without a status change starts the attempts
    *     over
    */
-  public Recovery(
-      JobService jobs,
-      OwnedJobs owned,
-      SavepointBook savepoints,
-      ClusterState cluster,
-      EventLog events,
-      Clock clock,
-      Supplier<String> jobIds,
-      Recorder recorder,
-      Reprofiles reprofiles,
-      JobLanes lanes,
-      Duration resetAfter) {
-    this(
-        jobs,
-        owned,
-        savepoints,
-        cluster,
-        events,
-        clock,
-        jobIds,
-        recorder,
-        reprofiles,
-        lanes,
-        resetAfter,
-        DEFAULT_CHECKPOINT_SETTLE);
-  }
-
   /** Flink's checkpoint statistics cache (3 s by default), and a second to spare. */
   public static final Duration DEFAULT_CHECKPOINT_SETTLE = Duration.ofSeconds(4);
 

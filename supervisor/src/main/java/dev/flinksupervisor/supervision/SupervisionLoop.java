@@ -9,6 +9,7 @@ import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.flink.RetainedCheckpoints;
 import dev.flinksupervisor.flink.TaskManagers;
 import dev.flinksupervisor.util.Failures;
+import dev.flinksupervisor.util.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.flink.api.common.JobStatus;
 import org.slf4j.Logger;
@@ -48,16 +47,15 @@ public final class SupervisionLoop implements AutoCloseable {
   private final RefreshPolicy refreshPolicy;
   private final Backoff backoff;
   private final Duration detailsInterval;
-  private final ScheduledExecutorService executor;
+  private final Ticker ticker;
   private final RetainedCheckpoints retainedCheckpoints;
   private final Duration retainedReadInterval;
   private final Function<String, HealthThresholds> thresholds;
   private final RestorableRecord restorableRecord;
   private volatile SupervisionObserver observer = SupervisionObserver.NONE;
   private final Instant startedAt;
-  private ScheduledFuture<?> next;
   private Instant retainedReadAt;
-  private boolean running;
+  private boolean started;
   private Instant overviewAt;
   private int consecutiveFailures;
 
@@ -78,16 +76,6 @@ public final class SupervisionLoop implements AutoCloseable {
    * may serve from a cache for a few seconds ({@code rest.cache.execution-graph.timeout}).
    */
   private static final Duration ANNOUNCED_FAILURE_PATIENCE = Duration.ofSeconds(30);
-
-  private boolean inCycle;
-  private boolean cycleAgain;
-
-  /**
-   * Which scheduled run is the current one. A run that was cancelled as it started (a cancel of a
-   * task that already runs still succeeds) finds a newer generation and ends at once, so there is
-   * only ever one chain of cycles.
-   */
-  private long generation;
 
   /** While a failure the JobManager announced is not in its history yet, it is read this often. */
   private static final Duration ANNOUNCED_FAILURE_RETRY = Duration.ofMillis(500);
@@ -121,7 +109,7 @@ public final class SupervisionLoop implements AutoCloseable {
     this.retainedReadInterval = retainedReadInterval;
     this.thresholds = thresholds;
     this.restorableRecord = restorableRecord;
-    this.executor = executor;
+    this.ticker = new Ticker(executor, this::cycleAtTheBoundary, this::nextDelay);
     this.startedAt = clock.instant();
   }
 
@@ -131,27 +119,21 @@ public final class SupervisionLoop implements AutoCloseable {
   }
 
   public synchronized void start() {
-    if (!running) {
-      running = true;
-      scheduleCycle(Duration.ZERO);
+    if (!started) {
+      started = true;
+      ticker.start(Duration.ZERO);
     }
-  }
-
-  /** Schedules the next cycle as the current generation; called holding this object's lock. */
-  private void scheduleCycle(Duration delay) {
-    long current = ++generation;
-    next =
-        executor.schedule(
-            () -> cycleAndReschedule(current), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
    * Runs a cycle now instead of after the current delay, and starts the backoff over: the leader
    * changed, so the failures that grew it were another JobManager's.
    */
-  public synchronized void wake() {
-    failuresSinceWake = 0;
-    quickRetries = WAKE_RETRIES;
+  public void wake() {
+    synchronized (this) {
+      failuresSinceWake = 0;
+      quickRetries = WAKE_RETRIES;
+    }
     pollSoon();
   }
 
@@ -160,15 +142,8 @@ public final class SupervisionLoop implements AutoCloseable {
    * that cycle starts make one cycle: the JobManager said something changed, and the next cycle
    * reads what.
    */
-  public synchronized void pollSoon() {
-    if (!running) {
-      return;
-    }
-    if (inCycle) {
-      cycleAgain = true;
-    } else if (next != null && next.cancel(false)) {
-      scheduleCycle(Duration.ZERO);
-    }
+  public void pollSoon() {
+    ticker.wake();
   }
 
   /**
@@ -183,40 +158,29 @@ public final class SupervisionLoop implements AutoCloseable {
     pollSoon();
   }
 
-  private void cycleAndReschedule(long scheduledAs) {
-    synchronized (this) {
-      if (scheduledAs != generation || !running) {
-        return; // replaced by a newer run as it started
-      }
-      inCycle = true;
-      cycleAgain = false;
-    }
+  private void cycleAtTheBoundary() {
     try {
       cycle();
     } catch (Throwable t) {
       // The loop boundary: whatever happened, the next cycle runs.
       LOG.error("Supervision cycle failed unexpectedly", t);
       state.update(s -> s.withFailure("Unexpected error: " + t));
-    } finally {
-      synchronized (this) {
-        inCycle = false;
-        if (running) {
-          Duration delay = backoff.delayAfter(Math.min(consecutiveFailures, failuresSinceWake));
-          if (cycleAgain) {
-            delay = Duration.ZERO;
-          } else if (!announcedFailures.isEmpty() && delay.compareTo(ANNOUNCED_FAILURE_RETRY) > 0) {
-            delay = ANNOUNCED_FAILURE_RETRY;
-          }
-          if (consecutiveFailures == 0) {
-            quickRetries = 0;
-          } else if (quickRetries > 0) {
-            quickRetries--;
-            delay = delay.compareTo(WAKE_RETRY) < 0 ? delay : WAKE_RETRY;
-          }
-          scheduleCycle(delay);
-        }
-      }
     }
+  }
+
+  /** How long until the next cycle: the backoff, shortened by quick retries and announcements. */
+  private synchronized Duration nextDelay() {
+    Duration delay = backoff.delayAfter(Math.min(consecutiveFailures, failuresSinceWake));
+    if (!announcedFailures.isEmpty() && delay.compareTo(ANNOUNCED_FAILURE_RETRY) > 0) {
+      delay = ANNOUNCED_FAILURE_RETRY;
+    }
+    if (consecutiveFailures == 0) {
+      quickRetries = 0;
+    } else if (quickRetries > 0) {
+      quickRetries--;
+      delay = delay.compareTo(WAKE_RETRY) < 0 ? delay : WAKE_RETRY;
+    }
+    return delay;
   }
 
   /** One supervision cycle; public so tests can drive cycles without a scheduler. */
@@ -498,11 +462,7 @@ public final class SupervisionLoop implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    running = false;
-    if (next != null) {
-      next.cancel(false);
-      next = null;
-    }
+  public void close() {
+    ticker.close();
   }
 }

@@ -33,7 +33,9 @@ class PushRoutesTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
   private final EventLog events = new EventLog(clock, 100);
-  private final List<String> hinted = new CopyOnWriteArrayList<>();
+  private final dev.flinksupervisor.push.RecordingTargets targets =
+      new dev.flinksupervisor.push.RecordingTargets();
+  private final List<String> hinted = targets.calls;
   private PushRoutes push;
   private AdminApi api;
   private HttpTestClient admin;
@@ -43,29 +45,7 @@ class PushRoutesTest {
   void start() {
     push =
         new PushRoutes(
-            "127.0.0.1",
-            0,
-            PUSH,
-            new PushHints(
-                new PushHints.Targets() {
-                  @Override
-                  public void pollSoon() {
-                    hinted.add("poll");
-                  }
-
-                  @Override
-                  public void failureAnnounced(String jobId, long failedAt) {
-                    hinted.add("failure " + jobId + " " + failedAt);
-                  }
-
-                  @Override
-                  public void checkSavepoints() {
-                    hinted.add("savepoints");
-                  }
-                },
-                events,
-                PushObserver.NONE,
-                clock));
+            "127.0.0.1", 0, PUSH, new PushHints(targets, events, PushObserver.NONE, clock));
     api =
         TestAdminApis.create(
                 TestAdminApis.settings(Map.of(OPERATOR, ApiRole.OPERATOR), Optional.empty(), 1),
@@ -93,7 +73,7 @@ class PushRoutesTest {
     HttpTestClient.Response response = pushes.postJson(PushRoutes.PATH, PUSH, BATCH);
 
     assertThat(response.status()).isEqualTo(204);
-    assertThat(hinted).containsExactly("failure j1 1234");
+    assertThat(hinted).containsExactly("failure j1 at 1234");
   }
 
   @Test

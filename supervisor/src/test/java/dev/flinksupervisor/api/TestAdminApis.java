@@ -168,7 +168,8 @@ final class TestAdminApis {
             keeper,
             reprofiles,
             jobLanes,
-            Duration.ofMinutes(10)),
+            Duration.ofMinutes(10),
+            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE),
         new Reprofiler(
             jobs,
             savepoints,

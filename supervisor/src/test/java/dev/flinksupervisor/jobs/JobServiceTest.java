@@ -97,7 +97,8 @@ class JobServiceTest {
             },
             reprofiles,
             lanes,
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(10),
+            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE);
   }
 
   private static JobSpec spec(String jar, RecoveryPolicy recovery) {

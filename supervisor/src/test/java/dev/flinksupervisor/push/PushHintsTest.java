@@ -18,26 +18,12 @@ class PushHintsTest {
 
   private final MutableClock clock = new MutableClock(NOW);
   private final EventLog events = new EventLog(clock, 100);
-  private final List<String> calls = new ArrayList<>();
+  private final RecordingTargets targets = new RecordingTargets();
+  private final List<String> calls = targets.calls;
   private final List<Duration> lags = new ArrayList<>();
   private final PushHints hints =
       new PushHints(
-          new PushHints.Targets() {
-            @Override
-            public void pollSoon() {
-              calls.add("poll");
-            }
-
-            @Override
-            public void failureAnnounced(String jobId, long failedAt) {
-              calls.add("failure " + jobId + " at " + failedAt);
-            }
-
-            @Override
-            public void checkSavepoints() {
-              calls.add("savepoints");
-            }
-          },
+          targets,
           events,
           new PushObserver() {
             @Override
