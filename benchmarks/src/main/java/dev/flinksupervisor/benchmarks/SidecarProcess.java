@@ -18,20 +18,8 @@ import java.util.concurrent.TimeUnit;
  * it takes no shutdown savepoints.
  */
 final class SidecarProcess implements AutoCloseable {
-  /**
-   * The flags of a production image: a small fixed heap and the serial collector for a one-core
-   * sidecar, smaller thread stacks, a bound on class metadata, and exit on out-of-memory so that
-   * Kubernetes restarts it. The JIT is left at its default tiers: the admin API serves for days.
-   */
-  static final List<String> JVM_FLAGS =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-Xms32m",
-          "-Xmx128m",
-          "-Xss512k",
-          "-XX:MaxMetaspaceSize=128m",
-          "-XX:ReservedCodeCacheSize=64m",
-          "-XX:+ExitOnOutOfMemoryError");
+  /** The flags of the production image; the JIT is left at its default tiers. */
+  static final List<String> JVM_FLAGS = SidecarJar.IMAGE_JVM_FLAGS;
 
   static final String TOKEN = "benchmark-operator-token";
 

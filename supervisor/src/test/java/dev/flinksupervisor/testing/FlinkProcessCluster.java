@@ -129,6 +129,26 @@ public final class FlinkProcessCluster implements AutoCloseable {
     return jm;
   }
 
+  /**
+   * Starts {@code jm} again as the same JobManager, with its configuration and ports, as Kubernetes
+   * restarts a crashed container in its pod; its output is appended to the same log.
+   */
+  public JobManager restartJobManager(JobManager jm) throws IOException {
+    if (jm.process().isAlive()) {
+      throw new IllegalStateException("JobManager " + jm.index() + " is still running");
+    }
+    Process process =
+        start(
+            StandaloneSessionClusterEntrypoint.class,
+            List.of(),
+            workDir.resolve("conf-jm-" + jm.index()),
+            List.of(),
+            jm.log());
+    JobManager restarted = new JobManager(jm.index(), jm.restPort(), process, jm.log());
+    jobManagers.set(jobManagers.indexOf(jm), restarted);
+    return restarted;
+  }
+
   public Process startTaskManager() throws IOException {
     int index = taskManagers.size();
     Configuration conf = new Configuration(base);
@@ -230,7 +250,9 @@ public final class FlinkProcessCluster implements AutoCloseable {
     command.add(confDir.toString());
     command.addAll(dynamic);
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().remove("FLINK_PLUGINS_DIR");
     if (pluginsDir != null) {
       builder.environment().put("FLINK_PLUGINS_DIR", pluginsDir.toString());

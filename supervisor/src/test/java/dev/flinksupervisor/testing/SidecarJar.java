@@ -18,6 +18,21 @@ import java.util.Map;
 public final class SidecarJar {
   public static final Path JAR = Path.of("target", "flink-supervisor.jar");
 
+  /**
+   * The JVM flags of the sidecar's image ({@code images/sidecar/Dockerfile}) but its class-data
+   * archive: a small fixed heap and the serial collector for a one-core sidecar, smaller thread
+   * stacks, a bound on class metadata, and exit on out-of-memory so that Kubernetes restarts it.
+   */
+  public static final List<String> IMAGE_JVM_FLAGS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xms32m",
+          "-Xmx128m",
+          "-Xss512k",
+          "-XX:MaxMetaspaceSize=128m",
+          "-XX:ReservedCodeCacheSize=64m",
+          "-XX:+ExitOnOutOfMemoryError");
+
   private SidecarJar() {}
 
   /** Writes the configuration file: the coordinates and the port, then {@code moreYaml}. */
@@ -84,17 +99,21 @@ public final class SidecarJar {
 
   /** Starts it with {@code env} as its only SUPERVISOR_* variables, its output into {@code log}. */
   public static Process start(Path config, Map<String, String> env, Path log) throws IOException {
+    return start(JAR, List.of(), config, env, log);
+  }
+
+  /** As above, from {@code jar} with {@code jvmFlags}; the output is appended to {@code log}. */
+  public static Process start(
+      Path jar, List<String> jvmFlags, Path config, Map<String, String> env, Path log)
+      throws IOException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    JAR.toString(),
-                    "run",
-                    "--config",
-                    config.toString()))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().keySet().removeIf(k -> k.startsWith("SUPERVISOR_"));
     builder.environment().putAll(env);
     return builder.start();

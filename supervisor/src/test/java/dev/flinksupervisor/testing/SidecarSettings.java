@@ -47,6 +47,31 @@ public final class SidecarSettings {
     return this;
   }
 
+  /**
+   * The settings as the configuration file of the packaged sidecar, but the admin token, which a
+   * pod takes from a Secret through the environment ({@link #environment()}).
+   */
+  public java.nio.file.Path writeYaml(java.nio.file.Path file) throws java.io.IOException {
+    StringBuilder yaml = new StringBuilder();
+    new java.util.TreeMap<>(settings)
+        .forEach(
+            (key, value) -> {
+              if (!key.equals(SupervisorOptions.ADMIN_TOKEN.key())) {
+                yaml.append(key)
+                    .append(": \"")
+                    .append(value.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append("\"\n");
+              }
+            });
+    return java.nio.file.Files.writeString(file, yaml);
+  }
+
+  /** The environment of the packaged sidecar that goes with {@link #writeYaml}. */
+  public Map<String, String> environment() {
+    String token = settings.get(SupervisorOptions.ADMIN_TOKEN.key());
+    return token == null ? Map.of() : Map.of(SupervisorOptions.ADMIN_TOKEN.envName(), token);
+  }
+
   public Sidecar start() throws Exception {
     return Sidecar.start(new ConfigLoader().load(settings, Map.of()), Clock.systemUTC());
   }
