@@ -48,9 +48,10 @@ public final class PipelineUnderFaults implements AutoCloseable {
   private static final int GROWTH = 200;
 
   /** How the pipeline and its sidecars are set up. */
-  public record Setup(int keys, int recordsPerSecond, int savepointRetainCount) {
+  public record Setup(
+      int keys, int recordsPerSecond, int savepointRetainCount, int maxRecoveryAttempts) {
     /** Every savepoint kept, so that each can be matched with its record at the end. */
-    public static final Setup TEST = new Setup(4, 80, 1000);
+    public static final Setup TEST = new Setup(4, 80, 1000, 10);
   }
 
   /** The end: what was produced and committed, and the record's consistency. */
@@ -70,7 +71,11 @@ public final class PipelineUnderFaults implements AutoCloseable {
   private final String clusterId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<String> faults = new ArrayList<>();
   private final Map<Integer, JobManager> jobManagers = new LinkedHashMap<>();
-  private final Map<Integer, PodSidecar> sidecars = new LinkedHashMap<>();
+
+  /** By pod; read by {@link #sampleMemory} from another thread. */
+  private final Map<Integer, PodSidecar> sidecars =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+
   private final Map<Integer, Integer> sidecarStarts = new HashMap<>();
   private TestKafka kafka;
   private KubernetesApi kubernetes;
@@ -128,10 +133,15 @@ public final class PipelineUnderFaults implements AutoCloseable {
                       "--fail-once-on-key", "%s", "--fail-once-marker", "%s"],
              "parallelism": 2,
              "slotProfiles": {"default": "%s"},
-             "recovery": {"mode": "RESTART_FROM_LATEST", "maxAttempts": 10,
+             "recovery": {"mode": "RESTART_FROM_LATEST", "maxAttempts": %d,
                           "backoff": "PT1S", "maxStateAge": "P1D"}}
             """
-                .formatted(kafka.bootstrapServers(), FAIL_KEY, failMarker(), profile));
+                .formatted(
+                    kafka.bootstrapServers(),
+                    FAIL_KEY,
+                    failMarker(),
+                    profile,
+                    setup.maxRecoveryAttempts()));
     assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
     awaitOutputGrows("the pipeline to commit output");
     awaitCompletedSavepointSince(Instant.EPOCH);
@@ -368,7 +378,7 @@ public final class PipelineUnderFaults implements AutoCloseable {
         .normalize();
   }
 
-  /** Each live sidecar's resident memory now. */
+  /** Each live sidecar's resident memory now; safe to call from another thread. */
   public List<MemorySample> sampleMemory() {
     Instant now = Instant.now();
     List<MemorySample> samples = new ArrayList<>();
