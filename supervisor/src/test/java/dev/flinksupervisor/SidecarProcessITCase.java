@@ -43,6 +43,11 @@ class SidecarProcessITCase {
           .noneMatch(n -> n.startsWith("dev/flinksupervisor/demo/"))
           .noneMatch(n -> n.startsWith("io/fabric8/kubernetes/client/server/mock/"))
           .noneMatch(n -> n.startsWith("io/fabric8/mockwebserver/"))
+          .as("one Kubernetes client: the one shaded into flink-kubernetes")
+          .noneMatch(n -> n.startsWith("io/fabric8/"))
+          .noneMatch(n -> n.startsWith("io/vertx/"))
+          .anyMatch(
+              n -> n.startsWith("org/apache/flink/kubernetes/shaded/io/fabric8/kubernetes/client/"))
           .anyMatch(n -> n.equals("dev/flinksupervisor/Sidecar.class"));
     }
     try (java.util.jar.JarFile demo =

@@ -34,17 +34,20 @@ public final class Benchmarks {
         --quick   shorter windows and fewer repetitions: checks that everything works (under 5 minutes)
         --only    run only these benchmarks: %s
         --out     where latest.json, latest.md and machine.json go (default benchmarks/results)
+        --sidecar-flags "FLAGS"
+                  JVM flags for the sidecar and the floor instead of the image's, to try others
       Run it from the repository root, after ./mvnw -B -DskipTests package.
       """;
 
   private Benchmarks() {}
 
   /** The parsed command line. */
-  record Options(Mode mode, Set<String> only, Path out) {
+  record Options(Mode mode, Set<String> only, Path out, List<String> sidecarFlags) {
     static Options parse(String[] args, List<String> known) {
       Mode mode = Mode.FULL;
       Set<String> only = new LinkedHashSet<>();
       Path out = Path.of("benchmarks", "results");
+      List<String> sidecarFlags = null;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--quick" -> mode = Mode.QUICK;
@@ -66,10 +69,16 @@ public final class Benchmarks {
             }
             out = Path.of(args[++i]);
           }
+          case "--sidecar-flags" -> {
+            if (i + 1 == args.length || args[i + 1].isBlank()) {
+              throw new IllegalArgumentException("--sidecar-flags needs the JVM flags");
+            }
+            sidecarFlags = List.of(args[++i].trim().split("\\s+"));
+          }
           default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'");
         }
       }
-      return new Options(mode, only, out);
+      return new Options(mode, only, out, sidecarFlags);
     }
   }
 
@@ -79,9 +88,11 @@ public final class Benchmarks {
         new CycleCostBenchmark(),
         new StartToReadyBenchmark(lab),
         new FootprintBenchmark(lab),
+        new KubernetesRequestsBenchmark(lab),
         new AdminApiBenchmark(lab),
         new SavepointBenchmark(lab),
         new DetectionLatencyBenchmark(lab),
+        new PollCostBenchmark(lab),
         new FailoverBenchmark(lab));
   }
 
@@ -99,6 +110,9 @@ public final class Benchmarks {
       System.err.print(USAGE.formatted(String.join(", ", names)));
       System.exit(2);
       return;
+    }
+    if (options.sidecarFlags() != null) {
+      SidecarProcess.useJvmFlags(options.sidecarFlags());
     }
     if (!Files.isRegularFile(SIDECAR_JAR)) {
       System.err.println(
@@ -149,7 +163,7 @@ public final class Benchmarks {
     run.put("duration_s", took.toSeconds());
     run.put("benchmarks", ran);
     run.put("machine", machine);
-    run.put("sidecar_jvm_flags", SidecarProcess.JVM_FLAGS);
+    run.put("sidecar_jvm_flags", SidecarProcess.jvmFlags());
     run.put("flink_version", org.apache.flink.runtime.util.EnvironmentInformation.getVersion());
     write(options.out(), figures, run);
 

@@ -27,7 +27,7 @@ final class CdsArchive {
     int port = Ports.free();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(SidecarProcess.JVM_FLAGS);
+    command.addAll(SidecarProcess.jvmFlags());
     command.add("-XX:ArchiveClassesAtExit=" + archive);
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(

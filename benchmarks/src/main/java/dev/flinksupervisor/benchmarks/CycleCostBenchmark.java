@@ -32,14 +32,16 @@ import org.apache.flink.api.common.JobStatus;
  * The cost of one supervision cycle at 10 to 10,000 jobs: {@link SupervisionLoop#cycle()} in this
  * process, composed as the sidecar composes it (metered gateway, supervision meters on a Prometheus
  * registry, event log, health policies), against a fake gateway that answers at once with N running
- * jobs. The clock moves by the default poll interval (500 ms) after each cycle, so every tenth
- * cycle also refreshes every job's details (the default details interval is 5 s), as in production:
- * the median is a plain cycle, the p99 a refreshing one.
+ * jobs. The clock moves by the default poll interval after each cycle, so that every cycle that
+ * reaches the default details interval also refreshes every job's details, as in production: the
+ * median is a plain cycle, the p99 a refreshing one.
  */
 final class CycleCostBenchmark implements Benchmark {
   static final List<Integer> JOB_COUNTS = List.of(10, 100, 1_000, 10_000);
-  private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
-  private static final Duration DETAILS_INTERVAL = Duration.ofSeconds(5);
+  private static final Duration POLL_INTERVAL =
+      dev.flinksupervisor.config.SupervisorOptions.POLL_INTERVAL.defaultValue();
+  private static final Duration DETAILS_INTERVAL =
+      dev.flinksupervisor.config.SupervisorOptions.DETAILS_INTERVAL.defaultValue();
 
   private final List<Integer> jobCounts;
 
@@ -184,7 +186,13 @@ final class CycleCostBenchmark implements Benchmark {
     List<Figure> figures = new ArrayList<>();
     String how =
         "In-process SupervisionLoop.cycle() against a fake gateway answering at once; the clock"
-            + " moves 500 ms per cycle, so every 10th cycle refreshes all details (5 s interval);"
+            + " moves "
+            + POLL_INTERVAL.toMillis()
+            + " ms per cycle (the default poll interval), so every "
+            + DETAILS_INTERVAL.toMillis() / POLL_INTERVAL.toMillis()
+            + "th cycle refreshes all details ("
+            + DETAILS_INTERVAL.toSeconds()
+            + " s interval);"
             + " at least "
             + budget.minCycles()
             + " cycles over "

@@ -65,6 +65,7 @@ final class Lab implements AutoCloseable {
   }
 
   private final Push push;
+  private final KubernetesRequestLog kubernetesRequests = new KubernetesRequestLog();
 
   Lab(Path workDir, Path sidecarJar) {
     this.workDir = workDir;
@@ -94,7 +95,7 @@ final class Lab implements AutoCloseable {
       try {
         Files.createDirectories(workDir);
         Files.writeString(push.tokenFile(), "push-" + UUID.randomUUID() + "\n");
-        cluster = Cluster.start(workDir, http, push);
+        cluster = Cluster.start(workDir, http, push, kubernetesRequests);
         resources.add(cluster);
       } catch (Exception e) {
         clusterFailure = e;
@@ -102,6 +103,41 @@ final class Lab implements AutoCloseable {
       }
     }
     return cluster;
+  }
+
+  /** Every request the cluster's Kubernetes API received, with its token. */
+  KubernetesRequestLog kubernetesRequests() {
+    return kubernetesRequests;
+  }
+
+  /**
+   * A new polling-only sidecar process that calls the Kubernetes API with {@code token}, so that
+   * its requests can be told from everyone else's; the caller stops it.
+   */
+  SidecarProcess startSidecarWithKubernetesToken(String token) throws Exception {
+    Cluster c = cluster();
+    SidecarProcess.Target shared = c.sidecarTarget();
+    return SidecarProcess.start(
+        sidecarJar,
+        new SidecarProcess.Target(
+            shared.clusterId(),
+            shared.namespace(),
+            c.kubernetes().kubeconfigFor(token),
+            shared.haStorageDir()),
+        workDir.resolve("sidecars"),
+        "sidecar-" + (++sidecars),
+        List.of(),
+        "");
+  }
+
+  /**
+   * A new {@link ClientsFloor} process for the cluster, serving {@code json} on {@code /bare/jobs};
+   * the caller stops it.
+   */
+  SidecarProcess startFloor(Path json) throws Exception {
+    Cluster c = cluster();
+    return SidecarProcess.startFloor(
+        c.sidecarTarget(), c.clientConfiguration().toMap(), json, workDir.resolve("floor"));
   }
 
   /** A new sidecar process for the cluster, polling only (no push); the caller stops it. */
@@ -186,11 +222,12 @@ final class Lab implements AutoCloseable {
       this.http = http;
     }
 
-    static Cluster start(Path workDir, Http http, Push push) throws Exception {
+    static Cluster start(Path workDir, Http http, Push push, KubernetesRequestLog requests)
+        throws Exception {
       String clusterId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
       System.out.println("  starting the Kubernetes API and Flink cluster " + clusterId + " ...");
       EmbeddedKubernetes kubernetes =
-          EmbeddedKubernetes.start(workDir.resolve("k8s"), "default", 0);
+          EmbeddedKubernetes.start(workDir.resolve("k8s"), "default", 0, requests::around);
       FlinkProcessCluster flink =
           new FlinkProcessCluster(
               workDir.resolve("flink"),

@@ -14,12 +14,23 @@ import java.util.concurrent.TimeUnit;
  * The packaged sidecar as its own process, {@code java FLAGS -jar flink-supervisor.jar run --config
  * FILE}, configured as in a pod: the cluster id, namespace and kubeconfig, the HA storage
  * directory, a port, and the operator token from the environment. Everything else keeps its default
- * (polling every 500 ms, details every 5 s, savepoints tracked every 500 ms), except that stopping
- * it takes no shutdown savepoints.
+ * (see the configuration reference), except that stopping it takes no shutdown savepoints. {@link
+ * #startFloor} starts the floor it is measured against the same way.
  */
 final class SidecarProcess implements AutoCloseable {
-  /** The flags of the production image; the JIT is left at its default tiers. */
-  static final List<String> JVM_FLAGS = SidecarJar.IMAGE_JVM_FLAGS;
+  /**
+   * The JVM flags of the sidecar and of the floor: the production image's, unless {@code
+   * --sidecar-flags} replaced them for a run that tries others.
+   */
+  private static volatile List<String> jvmFlags = SidecarJar.IMAGE_JVM_FLAGS;
+
+  static List<String> jvmFlags() {
+    return jvmFlags;
+  }
+
+  static void useJvmFlags(List<String> flags) {
+    jvmFlags = List.copyOf(flags);
+  }
 
   static final String TOKEN = "benchmark-operator-token";
 
@@ -69,14 +80,50 @@ final class SidecarProcess implements AutoCloseable {
                 + moreYaml);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
+    command.addAll(jvmFlags);
     command.addAll(extraFlags);
     command.add("-jar");
     command.add(jar.toString());
     command.add("run");
     command.add("--config");
     command.add(config.toString());
-    Path log = dir.resolve(name + ".log");
+    return launch(command, port, dir.resolve(name + ".log"));
+  }
+
+  /**
+   * The floor the sidecar is measured against ({@link ClientsFloor}): the same clients, built in a
+   * JVM with the same flags, from the benchmarks' jar; measured as a sidecar is, through {@code
+   * /readyz}. Its {@code /bare/jobs} serialises {@code json} per request.
+   */
+  static SidecarProcess startFloor(
+      Target target, java.util.Map<String, String> flinkConfiguration, Path json, Path dir)
+      throws IOException {
+    Path confDir = dir.resolve("floor-conf");
+    Files.createDirectories(confDir);
+    StringBuilder yaml = new StringBuilder();
+    flinkConfiguration.forEach(
+        (k, v) -> yaml.append(k).append(": \"").append(v.replace("\"", "\\\"")).append("\"\n"));
+    Files.writeString(confDir.resolve("config.yaml"), yaml);
+    int port = Ports.free();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(ClientsFloor.class.getName());
+    command.addAll(
+        List.of(
+            confDir.toString(),
+            String.valueOf(port),
+            target.kubeconfig().toString(),
+            target.namespace(),
+            target.clusterId() + "-supervisor",
+            json.toString()));
+    return launch(command, port, dir.resolve("floor-" + port + ".log"));
+  }
+
+  private static SidecarProcess launch(List<String> command, int port, Path log)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("SUPERVISOR_"));

@@ -35,6 +35,18 @@ class BenchmarksTest {
     assertThat(options.mode()).isEqualTo(Mode.QUICK);
     assertThat(options.only()).containsExactly("failover", "cycle-cost");
     assertThat(options.out()).isEqualTo(Path.of("x"));
+    assertThat(options.sidecarFlags()).as("the image's flags unless told").isNull();
+  }
+
+  @Test
+  void sidecar_flags_replace_the_images_for_one_run() {
+    Benchmarks.Options options =
+        Benchmarks.Options.parse(
+            new String[] {"--sidecar-flags", " -XX:+UseSerialGC  -Xmx64m "}, KNOWN);
+
+    assertThat(options.sidecarFlags()).containsExactly("-XX:+UseSerialGC", "-Xmx64m");
+    assertThatThrownBy(() -> Benchmarks.Options.parse(new String[] {"--sidecar-flags"}, KNOWN))
+        .hasMessageContaining("--sidecar-flags");
   }
 
   @Test

@@ -97,6 +97,7 @@ class ExactlyOnceSoak {
         assertThat(outcome.check().exactlyOnce())
             .as(outcome.check().examples().toString())
             .isTrue();
+        assertThat(outcome.recordProblems()).as("the sidecars' record").isEmpty();
       } catch (AssertionError | Exception e) {
         throw new AssertionError(
             e.getMessage()
@@ -148,10 +149,11 @@ class ExactlyOnceSoak {
     out.append(
         String.format(
             Locale.ROOT,
-            "  savepoint records %d (%d completed), on disk %d%n",
+            "  savepoint records %d (%d completed), on disk %d; record problems: %s%n",
             outcome.savepointRecords(),
             outcome.completedSavepoints(),
-            outcome.savepointsOnDisk()));
+            outcome.savepointsOnDisk(),
+            outcome.recordProblems().isEmpty() ? "none" : outcome.recordProblems()));
     out.append("  sidecar resident memory (MiB), sampled every ")
         .append(SAMPLE_EVERY.toSeconds())
         .append(" s; each sidecar from its start to its death or the end:\n");

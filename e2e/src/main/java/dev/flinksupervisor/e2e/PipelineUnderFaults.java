@@ -11,6 +11,7 @@ import dev.flinksupervisor.pipeline.OutputCheck;
 import dev.flinksupervisor.testing.FlinkProcessCluster;
 import dev.flinksupervisor.testing.FlinkProcessCluster.JobManager;
 import dev.flinksupervisor.testing.HttpTestClient;
+import dev.flinksupervisor.testing.SidecarJar;
 import dev.flinksupervisor.testing.SidecarSettings;
 import dev.flinksupervisor.testing.TestKubernetes;
 import java.io.IOException;
@@ -54,13 +55,19 @@ public final class PipelineUnderFaults implements AutoCloseable {
     public static final Setup TEST = new Setup(4, 80, 1000, 10);
   }
 
-  /** The end: what was produced and committed, and the record's consistency. */
+  /**
+   * The end: what was produced and committed, and the record's consistency: {@code recordProblems}
+   * is empty when each trigger id appears once, every savepoint directory on disk is the path of
+   * exactly one record (but those in flight), and every completed savepoint not disposed of is on
+   * disk.
+   */
   public record Outcome(
       long produced,
       OutputCheck check,
       int savepointRecords,
       long completedSavepoints,
       int savepointsOnDisk,
+      List<String> recordProblems,
       List<String> eventTypes) {}
 
   /** One sidecar process's resident memory at one moment. */
@@ -327,48 +334,64 @@ public final class PipelineUnderFaults implements AutoCloseable {
         () -> output.size() >= expected ? true : null);
     OutputCheck check = OutputCheck.of(produced, output.records());
     HttpTestClient active = activeApi();
-    List<JsonNode> savepoints = savepointsOf(active);
-    assertThat(savepoints.stream().map(r -> r.path("triggerId").asText()).distinct().count())
-        .as("each trigger id once")
-        .isEqualTo(savepoints.size());
+    // Every savepoint record, of every run, as the sidecars keep them in their ConfigMap.
+    List<JsonNode> savepoints = new ArrayList<>();
+    SidecarJar.savepointRecords(kubernetes, clusterId).forEach(savepoints::add);
     Set<Path> onDisk = savepointsOnDisk();
-    checkSavepointsBelongToRecords(savepoints, onDisk);
     return new Outcome(
         expected,
         check,
         savepoints.size(),
         savepoints.stream().filter(r -> r.path("state").asText().equals("COMPLETED")).count(),
         onDisk.size(),
+        recordProblems(savepoints, onDisk),
         events(active).stream().map(e -> e.path("type").asText()).toList());
   }
 
-  /**
-   * Every savepoint directory on disk is the path of exactly one record, but those still in flight
-   * (Flink may have written one the sidecar has not read yet); every completed savepoint not
-   * disposed of is on disk.
-   */
-  private static void checkSavepointsBelongToRecords(List<JsonNode> records, Set<Path> onDisk) {
+  private static List<String> recordProblems(List<JsonNode> records, Set<Path> onDisk) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Integer> triggers = new HashMap<>();
     Map<Path, Integer> owners = new HashMap<>();
     long inFlight = 0;
     for (JsonNode r : records) {
       String state = r.path("state").asText();
+      if (r.hasNonNull("triggerId")) {
+        triggers.merge(r.get("triggerId").asText(), 1, Integer::sum);
+      }
       if (state.equals("TRIGGER_PENDING") || state.equals("IN_PROGRESS")) {
         inFlight++;
       }
       if (state.equals("COMPLETED")) {
         Path path = localPath(r.path("path").asText());
         owners.merge(path, 1, Integer::sum);
-        if (!r.path("disposed").asBoolean()) {
-          assertThat(onDisk).as("completed savepoint %s on disk", r.path("id")).contains(path);
+        if (!r.path("disposed").asBoolean() && !onDisk.contains(path)) {
+          problems.add("completed savepoint " + r.path("id").asText() + " is not on disk: " + path);
         }
       }
     }
-    assertThat(owners.values()).as("one record per savepoint path").allMatch(n -> n == 1);
+    triggers.forEach(
+        (trigger, n) -> {
+          if (n > 1) {
+            problems.add("trigger id " + trigger + " in " + n + " records");
+          }
+        });
+    owners.forEach(
+        (path, n) -> {
+          if (n > 1) {
+            problems.add("savepoint " + path + " in " + n + " records");
+          }
+        });
     Set<Path> orphans = new HashSet<>(onDisk);
     orphans.removeAll(owners.keySet());
-    assertThat((long) orphans.size())
-        .as("savepoints on disk without a record: %s", orphans)
-        .isLessThanOrEqualTo(inFlight);
+    if (orphans.size() > inFlight) {
+      problems.add(
+          orphans.size()
+              + " savepoints on disk without a record ("
+              + inFlight
+              + " in flight): "
+              + orphans);
+    }
+    return problems;
   }
 
   private static Path localPath(String uri) {

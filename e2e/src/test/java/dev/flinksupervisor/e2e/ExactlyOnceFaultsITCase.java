@@ -48,6 +48,7 @@ class ExactlyOnceFaultsITCase {
         assertThat(outcome.check().exactlyOnce())
             .as(outcome.check().examples().toString())
             .isTrue();
+        assertThat(outcome.recordProblems()).as("the sidecars' record").isEmpty();
         assertThat(outcome.eventTypes())
             .contains(
                 "RECOVERY_STARTED", "LEADER_CHANGED", "SAVEPOINT_COMPLETED", "REPROFILE_COMPLETED");

@@ -4,7 +4,6 @@ import dev.flinksupervisor.api.ApiModel.ClusterJson;
 import dev.flinksupervisor.api.ApiModel.Freshness;
 import dev.flinksupervisor.api.ApiModel.JobDetailJson;
 import dev.flinksupervisor.api.ApiModel.JobJson;
-import dev.flinksupervisor.api.ApiModel.JobListJson;
 import dev.flinksupervisor.api.ApiModel.ReadyJson;
 import dev.flinksupervisor.api.ApiModel.UpJson;
 import dev.flinksupervisor.jobs.JobService;
@@ -84,6 +83,10 @@ public final class AdminApi implements AutoCloseable {
   private final JobRoutes jobRoutes;
   private final EventRoutes eventRoutes;
   private final java.util.Optional<PushRoutes> push;
+  private final com.fasterxml.jackson.databind.ObjectMapper mapper = Json.newMapper();
+  private final ConditionalViews views;
+  private final java.util.concurrent.ConcurrentMap<String, Timer> requestTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Javalin app;
 
   public AdminApi(
@@ -116,12 +119,13 @@ public final class AdminApi implements AutoCloseable {
     this.eventRoutes =
         new EventRoutes(events, settings.eventStreamQueue(), settings.maxEventStreams());
     this.jobRoutes = new JobRoutes(jobs, recovery, reprofiler, access, settings.maxUploadBytes());
+    this.views = new ConditionalViews(mapper);
     this.app = Javalin.create(this::configure);
   }
 
   private void configure(JavalinConfig config) {
     config.startup.showJavalinBanner = false;
-    config.jsonMapper(new JavalinJackson(Json.newMapper(), false));
+    config.jsonMapper(new JavalinJackson(mapper, false));
     // The admin connector first: Javalin reports the first connector's port as the server's.
     config.jetty.addConnector(this::adminConnector);
     push.ifPresent(p -> p.addConnector(config));
@@ -317,7 +321,18 @@ public final class AdminApi implements AutoCloseable {
 
   private void jobs(Context ctx) {
     ClusterSnapshot snapshot = state.snapshot();
-    ctx.json(JobListJson.of(snapshot, freshness(snapshot)));
+    send(ctx, views.jobList(snapshot, freshness(snapshot)));
+  }
+
+  /** A tagged view: {@code 304} without a body when the client's tag still matches. */
+  private static void send(Context ctx, ConditionalViews.Rendered view) {
+    ctx.header("ETag", view.etag());
+    ctx.header("Cache-Control", "no-cache");
+    if (ConditionalViews.notModified(ctx.header("If-None-Match"), view.etag())) {
+      ctx.status(304);
+      return;
+    }
+    ctx.contentType("application/json").result(view.body());
   }
 
   private void job(Context ctx) {
@@ -328,21 +343,29 @@ public final class AdminApi implements AutoCloseable {
       throw ProblemException.notFound("Job", "No job with id '" + jobId + "' is known.");
     }
     Freshness freshness = freshness(snapshot);
-    ctx.json(new JobDetailJson(JobJson.of(view, freshness), jobRoutes.slotsOf(jobId), freshness));
+    JobJson job = JobJson.of(view, freshness);
+    var slots = jobRoutes.slotsOf(jobId);
+    send(ctx, views.job(job, slots, new JobDetailJson(job, slots, freshness)));
   }
 
-  /** Every request, timed by method, route (the matched path, not the URL) and status. */
+  /**
+   * Every request, timed by method, route (the matched path, not the URL) and status; each timer is
+   * looked up in the registry once, not on every request.
+   */
   private void timeRequest(Context ctx, Float millis) {
     Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
     String route = matched == null ? "unmatched" : matched.path;
-    Timer.builder("http.server.requests")
-        .description("Requests to the admin API")
-        .tags(
-            "method", ctx.method().name(),
-            "route", route,
-            "status", String.valueOf(ctx.statusCode()))
-        .register(metrics.registry())
-        .record(Duration.ofNanos((long) (millis * 1_000_000L)));
+    String method = ctx.method().name();
+    int status = ctx.statusCode();
+    requestTimers
+        .computeIfAbsent(
+            method + ' ' + route + ' ' + status,
+            key ->
+                Timer.builder("http.server.requests")
+                    .description("Requests to the admin API")
+                    .tags("method", method, "route", route, "status", String.valueOf(status))
+                    .register(metrics.registry()))
+        .record((long) (millis * 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** The newest restorable state of every job, from the sidecar's record. */

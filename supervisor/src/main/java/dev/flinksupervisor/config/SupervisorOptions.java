@@ -66,8 +66,10 @@ public final class SupervisorOptions {
           "supervision.poll-interval",
           "duration",
           Values::positiveDuration,
-          Duration.ofMillis(500),
-          "How often the leader's uncached /jobs/overview is polled for status changes.");
+          Duration.ofMillis(200),
+          "How often the leader's uncached /jobs/overview is polled for status changes; a change"
+              + " is seen within about one interval (a push from the JobManager's plugin is"
+              + " seen at once).");
 
   public static final ConfigOption<Duration> DETAILS_INTERVAL =
       option(

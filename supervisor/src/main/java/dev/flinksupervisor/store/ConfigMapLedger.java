@@ -1,11 +1,11 @@
 package dev.flinksupervisor.store;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.Map;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.api.model.ConfigMap;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.KubernetesClient;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * The {@link Ledger} in the sidecar's own ConfigMap, {@code <cluster-id>-supervisor}: one data key

@@ -1,18 +1,19 @@
 package dev.flinksupervisor.store;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.Config;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.KubernetesClient;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
  * Builds the sidecar's own fabric8 client: from a kubeconfig file, or in-cluster, with every call
  * bounded by the request timeout and no retries of its own (the record keeper retries on its
- * schedule).
+ * schedule). It is the fabric8 client Flink's Kubernetes HA services use, shaded into {@code
+ * flink-kubernetes} (OkHttp underneath): the sidecar loads one Kubernetes client, not two.
  */
 public final class KubernetesClients {
   private KubernetesClients() {}

@@ -248,6 +248,52 @@ class AdminApiTest {
     assertThat(one.at("/slots/requested")).as("not a job the sidecar submitted").isEmpty();
   }
 
+  private Response getIfNoneMatch(String path, String etag) {
+    return http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.baseUrl() + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("If-None-Match", etag)
+            .GET()
+            .build());
+  }
+
+  @Test
+  void unchanged_job_views_are_304_until_the_job_changes_and_new_polls_alone_change_nothing() {
+    knowOneRunningJob();
+    Response list = http.get("/api/v1/jobs", TOKEN);
+    String listTag = list.header("ETag");
+    String jobTag = http.get("/api/v1/jobs/" + JOB, TOKEN).header("ETag");
+    assertThat(listTag).startsWith("W/\"");
+    assertThat(jobTag).startsWith("W/\"").isNotEqualTo(listTag);
+
+    // A later poll: the job has run longer, nothing else changed.
+    clock.advance(Duration.ofSeconds(1));
+    JobSummary later = new JobSummary(JOB, "orders-job", JobStatus.RUNNING, 1000, -1, 6000, 1);
+    state.update(
+        s -> s.withJobs(Map.of(JOB, s.jobs().get(JOB).withSummary(later)), clock.instant()));
+    Response unchanged = getIfNoneMatch("/api/v1/jobs", listTag);
+    assertThat(unchanged.status()).isEqualTo(304);
+    assertThat(unchanged.body()).isEmpty();
+    assertThat(unchanged.header("ETag")).isEqualTo(listTag);
+    assertThat(getIfNoneMatch("/api/v1/jobs/" + JOB, "\"other\", " + jobTag).status())
+        .isEqualTo(304);
+    assertThat(getIfNoneMatch("/api/v1/jobs", "*").status()).isEqualTo(304);
+    assertThat(getIfNoneMatch("/api/v1/jobs", "W/\"other\"").status()).isEqualTo(200);
+
+    // The job fails over: a new view, a new tag, and a whole body.
+    JobSummary restarting =
+        new JobSummary(JOB, "orders-job", JobStatus.RESTARTING, 1000, -1, 6500, 1);
+    state.update(
+        s -> s.withJobs(Map.of(JOB, s.jobs().get(JOB).withSummary(restarting)), clock.instant()));
+    Response changed = getIfNoneMatch("/api/v1/jobs", listTag);
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.header("ETag")).isNotEqualTo(listTag);
+    assertThat(changed.json().at("/jobs/0/status").asText()).isEqualTo("RESTARTING");
+    assertThat(changed.json().at("/jobs/0/durationMs").asLong()).isEqualTo(6500);
+    assertThat(changed.json().at("/freshness/stale").asBoolean()).isFalse();
+    assertThat(getIfNoneMatch("/api/v1/jobs/" + JOB, jobTag).status()).isEqualTo(200);
+  }
+
   @Test
   void served_state_is_marked_stale_with_its_age() {
     knowOneRunningJob();

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinksupervisor.demo.KubernetesApi;
 import dev.flinksupervisor.testing.TestKubernetes;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.api.model.ConfigMap;
+import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,11 @@ class ConfigMapLedgerITCase extends LedgerContract {
   @BeforeAll
   static void start() {
     kubernetes = TestKubernetes.start(dir);
-    client = kubernetes.client();
+    client =
+        KubernetesClients.create(
+            java.util.Optional.of(kubernetes.kubeconfig().toString()),
+            kubernetes.namespace(),
+            java.time.Duration.ofSeconds(10));
   }
 
   @AfterAll
