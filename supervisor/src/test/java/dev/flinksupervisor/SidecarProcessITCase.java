@@ -72,6 +72,77 @@ class SidecarProcessITCase {
   }
 
   @Test
+  void started_while_the_kubernetes_api_does_not_answer_it_stays_up_and_says_why_it_is_not_ready()
+      throws Exception {
+    Path kubeconfig = dir.resolve("unreachable-kubeconfig");
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: away
+          cluster:
+            server: http://127.0.0.1:1
+        contexts:
+        - name: away
+          context:
+            cluster: away
+            user: away
+        current-context: away
+        users:
+        - name: away
+          user:
+            token: t
+        """);
+    int port = Ports.free();
+    Path config =
+        SidecarJar.writeConfig(
+            dir.resolve("away.yaml"),
+            "away",
+            "default",
+            kubeconfig,
+            dir.resolve("ha").toUri().toString(),
+            port,
+            "");
+    Path log = dir.resolve("away.log");
+    Process process = start(config, Map.of("SUPERVISOR_ADMIN_TOKEN", "t"), log);
+    try {
+      HttpTestClient http = new HttpTestClient(port);
+      Await.until(
+          "the sidecar to answer /healthz",
+          Duration.ofSeconds(60),
+          () -> {
+            try {
+              return http.get("/healthz", null).status() == 200 ? Boolean.TRUE : null;
+            } catch (RuntimeException notYet) {
+              return null;
+            }
+          });
+      // Past the point where Flink's HA services first give up on the API (about 20 s): still up.
+      Await.until(
+          "Flink's HA services to fail once and be tried again",
+          Duration.ofSeconds(90),
+          () -> {
+            try {
+              return Files.readString(log).contains("trying again") ? Boolean.TRUE : null;
+            } catch (IOException notYet) {
+              return null;
+            }
+          });
+      assertThat(process.isAlive()).isTrue();
+      assertThat(http.get("/healthz", null).status()).isEqualTo(200);
+      HttpTestClient.Response ready = http.get("/readyz", null);
+      assertThat(ready.status()).isEqualTo(503);
+      assertThat(ready.json().path("reason").asText()).contains("has not been read yet");
+    } catch (AssertionError | Exception e) {
+      throw new AssertionError(e.getMessage() + "\nSidecar log:\n" + Files.readString(log), e);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
   void an_unknown_option_stops_the_start_with_its_name() throws Exception {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "kubernetes.cluster-id: x\nsupervision.pol-interval: 1s\n");

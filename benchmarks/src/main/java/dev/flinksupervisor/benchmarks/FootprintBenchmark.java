@@ -1,13 +1,9 @@
 package dev.flinksupervisor.benchmarks;
 
 import dev.flinksupervisor.testing.FlinkProcessCluster.JobManager;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.apache.flink.kubernetes.utils.KubernetesUtils;
 
 /**
  * The packaged sidecar's memory and CPU while idle: with the process cluster's one job, beside the
@@ -200,28 +196,8 @@ final class FootprintBenchmark implements Benchmark {
   }
 
   private Usage manyJobs(Lab.Cluster cluster, Duration settle, Duration window) throws Exception {
-    StubFlinkRest.Recording recording =
-        StubFlinkRest.Recording.of(
-            lab.http(), cluster.leaderUrl(), cluster.steadyJob().toHexString());
-    String clusterId = "stub-" + UUID.randomUUID().toString().substring(0, 8);
-    try (StubFlinkRest stub = StubFlinkRest.start(recording, MANY_JOBS)) {
-      String namespace = cluster.kubernetes().namespace();
-      ConfigMap leader =
-          new ConfigMapBuilder()
-              .withNewMetadata()
-              .withName(clusterId + "-cluster-config-map")
-              .withNamespace(namespace)
-              .withLabels(KubernetesUtils.getConfigMapLabels(clusterId))
-              .endMetadata()
-              .addToData(Lab.REST_LEADER_KEY, UUID.randomUUID() + "," + stub.url())
-              .build();
-      cluster.kubeClient().configMaps().inNamespace(namespace).resource(leader).create();
-      SidecarProcess.Target target =
-          new SidecarProcess.Target(
-              clusterId,
-              namespace,
-              cluster.kubernetes().kubeconfig(),
-              lab.workDir().resolve("stub-ha").toUri().toString());
+    try (Lab.StubCluster stub = lab.startStubCluster(MANY_JOBS)) {
+      SidecarProcess.Target target = stub.target(cluster.kubernetes().kubeconfig());
       try (SidecarProcess sidecar =
           SidecarProcess.start(
               lab.sidecarJar(), target, lab.workDir().resolve("sidecars"), "sidecar-stub")) {

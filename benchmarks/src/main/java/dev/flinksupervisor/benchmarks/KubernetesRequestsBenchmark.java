@@ -9,9 +9,10 @@ import java.util.stream.Collectors;
 
 /**
  * The requests a sidecar makes to the Kubernetes API, counted where they arrive: a new sidecar
- * process beside the cluster's one job, with a token of its own, from its start through its first
- * minutes, and per minute once it is idle (nothing changes in the cluster), where it should only
- * hold its watches open.
+ * process with a token of its own, alone on a cluster of its own whose JobManager is a stub of
+ * Flink's REST API with one job whose answers never change ({@link Lab#startStubCluster}), from its
+ * start through its first seconds, and per minute once it is idle: nothing changes, so it should
+ * only hold its watches open.
  */
 final class KubernetesRequestsBenchmark implements Benchmark {
   private final Lab lab;
@@ -31,16 +32,24 @@ final class KubernetesRequestsBenchmark implements Benchmark {
     Duration window = mode.pick(Duration.ofSeconds(30), Duration.ofSeconds(120));
     String token = "flink-supervisor.requests-" + UUID.randomUUID().toString().substring(0, 8);
     KubernetesRequestLog log = lab.kubernetesRequests();
-    lab.cluster();
-    long started = System.nanoTime();
+    Lab.Cluster cluster = lab.cluster();
+    long started;
     long from;
     long to;
-    try (SidecarProcess sidecar = lab.startSidecarWithKubernetesToken(token)) {
-      sidecar.awaitReady(lab.http(), Duration.ofSeconds(60));
-      Poll.pause(settle);
-      from = System.nanoTime();
-      Poll.pause(window);
-      to = System.nanoTime();
+    try (Lab.StubCluster stub = lab.startStubCluster(1)) {
+      started = System.nanoTime();
+      try (SidecarProcess sidecar =
+          SidecarProcess.start(
+              lab.sidecarJar(),
+              stub.target(cluster.kubernetes().kubeconfigFor(token)),
+              lab.workDir().resolve("sidecars"),
+              "sidecar-requests")) {
+        sidecar.awaitReady(lab.http(), Duration.ofSeconds(60));
+        Poll.pause(settle);
+        from = System.nanoTime();
+        Poll.pause(window);
+        to = System.nanoTime();
+      }
     }
     List<KubernetesRequestLog.Entry> startup = log.between(token, started, from);
     List<KubernetesRequestLog.Entry> idle = log.between(token, from, to);
@@ -51,8 +60,9 @@ final class KubernetesRequestsBenchmark implements Benchmark {
         startup.size(), byKind(startup), idle.size(), window.toSeconds(), byKind(idle));
     String how =
         "Counted at the Kubernetes API (fabric8's mock server) by the bearer token of a sidecar"
-            + " process started for this benchmark, beside the cluster's one running job with the"
-            + " default settings; a watch counts once, when it is opened. ";
+            + " process started for this benchmark with the default settings, alone on a cluster"
+            + " whose JobManager is a stub of Flink's REST API with one job whose answers never"
+            + " change; a watch counts once, when it is opened. ";
     return List.of(
         Figure.of(
             "Kubernetes API requests per minute, idle",

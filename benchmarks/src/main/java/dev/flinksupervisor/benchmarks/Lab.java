@@ -7,6 +7,7 @@ import dev.flinksupervisor.testing.FlinkProcessCluster.JobManager;
 import dev.flinksupervisor.testing.PluginJars;
 import dev.flinksupervisor.testing.Ports;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -111,26 +112,6 @@ final class Lab implements AutoCloseable {
   }
 
   /**
-   * A new polling-only sidecar process that calls the Kubernetes API with {@code token}, so that
-   * its requests can be told from everyone else's; the caller stops it.
-   */
-  SidecarProcess startSidecarWithKubernetesToken(String token) throws Exception {
-    Cluster c = cluster();
-    SidecarProcess.Target shared = c.sidecarTarget();
-    return SidecarProcess.start(
-        sidecarJar,
-        new SidecarProcess.Target(
-            shared.clusterId(),
-            shared.namespace(),
-            c.kubernetes().kubeconfigFor(token),
-            shared.haStorageDir()),
-        workDir.resolve("sidecars"),
-        "sidecar-" + (++sidecars),
-        List.of(),
-        "");
-  }
-
-  /**
    * A new {@link ClientsFloor} process for the cluster, serving {@code json} on {@code /bare/jobs};
    * the caller stops it.
    */
@@ -138,6 +119,52 @@ final class Lab implements AutoCloseable {
     Cluster c = cluster();
     return SidecarProcess.startFloor(
         c.sidecarTarget(), c.clientConfiguration().toMap(), json, workDir.resolve("floor"));
+  }
+
+  /**
+   * A cluster of its own whose JobManager is a stub of Flink's REST API with {@code jobs} jobs
+   * ({@link StubFlinkRest}, answers recorded from the real JobManager, which never change),
+   * announced as REST leader in its own HA ConfigMap so that a sidecar finds it as it finds a
+   * JobManager.
+   */
+  StubCluster startStubCluster(int jobs) throws Exception {
+    Cluster cluster = cluster();
+    StubFlinkRest.Recording recording =
+        StubFlinkRest.Recording.of(http, cluster.leaderUrl(), cluster.steadyJob().toHexString());
+    String clusterId = "stub-" + UUID.randomUUID().toString().substring(0, 8);
+    StubFlinkRest stub = StubFlinkRest.start(recording, jobs);
+    try {
+      String namespace = cluster.kubernetes().namespace();
+      ConfigMap leader =
+          new ConfigMapBuilder()
+              .withNewMetadata()
+              .withName(clusterId + "-cluster-config-map")
+              .withNamespace(namespace)
+              .withLabels(KubernetesUtils.getConfigMapLabels(clusterId))
+              .endMetadata()
+              .addToData(REST_LEADER_KEY, UUID.randomUUID() + "," + stub.url())
+              .build();
+      cluster.kubeClient().configMaps().inNamespace(namespace).resource(leader).create();
+      return new StubCluster(
+          stub, clusterId, namespace, workDir.resolve("stub-ha-" + clusterId).toUri().toString());
+    } catch (RuntimeException e) {
+      stub.close();
+      throw e;
+    }
+  }
+
+  /** A stub JobManager and the coordinates of its cluster. */
+  record StubCluster(StubFlinkRest stub, String clusterId, String namespace, String haStorageDir)
+      implements AutoCloseable {
+    /** Where a sidecar finds it, calling the Kubernetes API with {@code kubeconfig}. */
+    SidecarProcess.Target target(Path kubeconfig) {
+      return new SidecarProcess.Target(clusterId, namespace, kubeconfig, haStorageDir);
+    }
+
+    @Override
+    public void close() {
+      stub.close();
+    }
   }
 
   /** A new sidecar process for the cluster, polling only (no push); the caller stops it. */
