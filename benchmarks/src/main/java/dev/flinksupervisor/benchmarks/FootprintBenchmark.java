@@ -175,7 +175,14 @@ final class FootprintBenchmark implements Benchmark {
     try {
       double heap = 0;
       double nonHeap = 0;
+      double classes = 0;
+      double threads = 0;
       for (String line : lab.http().body(sidecar.url() + "/metrics", null).split("\n")) {
+        if (line.startsWith("jvm_classes_loaded_classes ")) {
+          classes = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        } else if (line.startsWith("jvm_threads_live_threads ")) {
+          threads = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
         if (line.startsWith("jvm_memory_committed_bytes{")) {
           double bytes = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           if (line.contains("area=\"heap\"")) {
@@ -187,9 +194,13 @@ final class FootprintBenchmark implements Benchmark {
       }
       return String.format(
           " At the end, the sidecar's JVM had committed %s MiB of heap and %s MiB of non-heap"
-              + " memory (its own JVM meters); the rest of the RSS is thread stacks, the JVM itself"
-              + " and native buffers.",
-          Numbers.format(heap / (1 << 20)), Numbers.format(nonHeap / (1 << 20)));
+              + " memory (class metadata, compiled code), with %s classes loaded and %s live"
+              + " threads (its own JVM meters); the rest of the RSS is thread stacks, the JVM"
+              + " itself and native buffers.",
+          Numbers.format(heap / (1 << 20)),
+          Numbers.format(nonHeap / (1 << 20)),
+          Numbers.format(classes),
+          Numbers.format(threads));
     } catch (RuntimeException e) {
       return " (The sidecar's JVM meters could not be read: " + e.getMessage() + ")";
     }

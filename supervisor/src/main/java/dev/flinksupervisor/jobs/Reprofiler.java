@@ -278,7 +278,7 @@ public final class Reprofiler {
 
   private void notRecorded(Reprofile op, RecordUnavailable e) {
     events.record(
-        EventTypes.REPROFILE_FAILED,
+        EventTypes.REPROFILE_WAITING,
         Severity.WARNING,
         op.jobId(),
         "Re-profiling "

@@ -51,6 +51,7 @@ public final class EventTypes {
   public static final String REPROFILE_COMPLETED = "REPROFILE_COMPLETED";
   public static final String REPROFILE_ROLLING_BACK = "REPROFILE_ROLLING_BACK";
   public static final String REPROFILE_ROLLED_BACK = "REPROFILE_ROLLED_BACK";
+  public static final String REPROFILE_WAITING = "REPROFILE_WAITING";
   public static final String REPROFILE_FAILED = "REPROFILE_FAILED";
 
   // The sidecar's own record.
