@@ -278,7 +278,10 @@ public final class JobService {
    * Runs a job the sidecar submitted again as {@code newJobId}, with {@code spec}, from {@code
    * restorePath}; records the new run once Flink accepted it. Runs on a lane.
    *
-   * @throws Refused when the jar is gone or Flink refused the job, with Flink's reason
+   * @throws Refused when the jar is gone or Flink refused the job, with Flink's reason: {@code
+   *     NOT_POSSIBLE} when the JobManager answered no, {@code UNAVAILABLE} when no answer came (the
+   *     connection closed, a timeout, a leader election), after which Flink may still run the job
+   *     under {@code newJobId}, so that only a submission under the same id may follow
    */
   OwnedJob runAgain(OwnedJob job, JobSpec spec, String restorePath, String newJobId) {
     try {
@@ -288,10 +291,25 @@ public final class JobService {
     } catch (CompletionException e) {
       String reason = Failures.messageChain(e);
       if (!isDuplicate(reason)) { // a run Flink has already under this id counts as started
-        throw new Refused(Refused.Kind.NOT_POSSIBLE, reason);
+        throw new Refused(
+            answeredNo(e) ? Refused.Kind.NOT_POSSIBLE : Refused.Kind.UNAVAILABLE, reason);
       }
     }
     return rerecord(job, spec, newJobId);
+  }
+
+  /**
+   * Whether the JobManager itself refused: its REST API answered with an error other than 503
+   * (which it answers during a leader election). A closed connection or a timeout says nothing of
+   * whether the job was accepted.
+   */
+  static boolean answeredNo(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.apache.flink.runtime.rest.util.RestClientException rest) {
+        return rest.getHttpResponseStatus().code() != 503;
+      }
+    }
+    return false;
   }
 
   /** Records that the job runs as {@code newJobId} with {@code spec}, which Flink already runs. */

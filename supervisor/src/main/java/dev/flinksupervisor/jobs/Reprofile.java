@@ -139,6 +139,15 @@ public record Reprofile(
     return with(state, savepointId, savepointPath, null, reason, attempts, at, null);
   }
 
+  /**
+   * No answer came to the submission of the new run: submitted again under the same id at {@code
+   * at}, since Flink may have it already (and then refuses the same id as a duplicate, which counts
+   * as started).
+   */
+  Reprofile retrySameRunAt(Instant at, String reason) {
+    return with(state, savepointId, savepointPath, newJobId, reason, attempts, at, null);
+  }
+
   Reprofile ended(State end, String reason, Instant at) {
     return with(end, savepointId, savepointPath, newJobId, reason, attempts, null, at);
   }

@@ -141,7 +141,11 @@ public final class Reprofiler {
     switch (op.state()) {
       case CHECKING -> check(op);
       case STOPPING -> afterStop(op);
-      case STARTING -> start(op, op.to(), State.STARTING);
+      case STARTING -> {
+        if (op.nextAttemptAt() == null || !op.nextAttemptAt().isAfter(clock.instant())) {
+          start(op, op.to(), State.STARTING);
+        }
+      }
       case ROLLING_BACK -> {
         if (op.nextAttemptAt() == null || !op.nextAttemptAt().isAfter(clock.instant())) {
           start(op, op.from(), State.ROLLING_BACK);
@@ -270,10 +274,37 @@ public final class Reprofiler {
         jobs.rerecord(job, spec, newJobId);
       }
     } catch (Refused e) {
-      refused(starting, state, e.getMessage());
+      if (e.kind() == Refused.Kind.UNAVAILABLE) {
+        unanswered(starting, e.getMessage());
+      } else {
+        refused(starting, state, e.getMessage());
+      }
       return;
     }
     finished(starting, state);
+  }
+
+  /**
+   * No answer to the submission of the new run (the JobManager lost its leadership, the connection
+   * closed): Flink may run it already, so it is neither rolled back nor submitted under another id,
+   * but submitted again under the same one after the backoff.
+   */
+  private void unanswered(Reprofile op, String reason) {
+    Instant retry =
+        clock.instant().plus(retryBackoff.multipliedBy(1L << Math.min(op.attempts(), 6)));
+    operations.put(op.retrySameRunAt(retry, reason));
+    events.record(
+        EventTypes.REPROFILE_WAITING,
+        Severity.WARNING,
+        op.jobId(),
+        "Re-profiling "
+            + op.id()
+            + ": the JobManager did not answer the submission of run "
+            + op.newJobId()
+            + " ("
+            + reason
+            + "); it may run already, so it is submitted again under the same id at "
+            + retry);
   }
 
   private void notRecorded(Reprofile op, RecordUnavailable e) {

@@ -231,7 +231,7 @@ class ReprofilerTest {
     flink.submit =
         s ->
             s.slotProfiles().get("default").taskHeap().equals("256m")
-                ? CompletableFuture.failedFuture(new IllegalStateException("no slot fits"))
+                ? CompletableFuture.failedFuture(refusedBecause("no slot fits"))
                 : CompletableFuture.completedFuture(null);
 
     Reprofile op = current(reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null));
@@ -251,7 +251,7 @@ class ReprofilerTest {
 
   @Test
   void a_failed_rollback_is_tried_again_until_the_job_runs() {
-    flink.submit = s -> CompletableFuture.failedFuture(new IllegalStateException("JM busy"));
+    flink.submit = s -> CompletableFuture.failedFuture(refusedBecause("JM busy"));
 
     Reprofile op = current(reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null));
     assertThat(op.state()).isEqualTo(State.ROLLING_BACK);
@@ -268,6 +268,44 @@ class ReprofilerTest {
     assertThat(flink.submitted).hasSize(3);
     assertThat(flink.submitted.get(2).slotProfiles().get("default").taskHeap()).isEqualTo("64m");
     assertThat(jobs.get(done.newJobId())).isPresent();
+  }
+
+  /** The JobManager's REST API answering no. */
+  private static Exception refusedBecause(String reason) {
+    return new org.apache.flink.runtime.rest.util.RestClientException(
+        reason,
+        org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus
+            .INTERNAL_SERVER_ERROR);
+  }
+
+  @Test
+  void a_submission_that_got_no_answer_is_sent_again_under_the_same_id_and_never_rolled_back() {
+    flink.submit =
+        s ->
+            CompletableFuture.failedFuture(
+                new org.apache.flink.runtime.rest.ConnectionClosedException(
+                    "Channel became inactive."));
+
+    Reprofile op = current(reprofiler.request(job.jobId(), Map.of("default", "large"), () -> null));
+
+    assertThat(op.state()).as("the JobManager may run it already").isEqualTo(State.STARTING);
+    assertThat(op.nextAttemptAt()).isAfter(T0);
+    assertThat(eventTypes())
+        .contains(EventTypes.REPROFILE_WAITING)
+        .doesNotContain(EventTypes.REPROFILE_ROLLING_BACK);
+    String run = op.newJobId();
+    reprofiler.tick();
+    assertThat(flink.submitted).as("not before the backoff").hasSize(1);
+
+    flink.submit = s -> CompletableFuture.completedFuture(null);
+    clock.advance(Duration.ofMinutes(1));
+    reprofiler.tick();
+
+    Reprofile done = reprofiler.ofJob(job.jobId()).get(0);
+    assertThat(done.state()).isEqualTo(State.COMPLETED);
+    assertThat(done.newJobId()).isEqualTo(run);
+    assertThat(flink.submitted).extracting(s -> s.jobId()).containsExactly(run, run);
+    assertThat(flink.submitted.get(1).slotProfiles().get("default").taskHeap()).isEqualTo("256m");
   }
 
   @Test
