@@ -40,6 +40,7 @@ final class SavepointBenchmark implements Benchmark {
     List<Double> viaSidecar = new ArrayList<>();
     List<Double> direct = new ArrayList<>();
     List<Double> writes = new ArrayList<>();
+    recordWrite(cluster); // the probe's create: every timed write is then an update
     for (int i = 0; i < rounds; i++) {
       // Alternate which goes first, so that neither always follows the other.
       if (i % 2 == 0) {

@@ -17,10 +17,11 @@ import java.util.List;
  * The job views as served, with a weak entity tag each so that a client polling the admin API gets
  * {@code 304 Not Modified} while nothing it could act on has changed.
  *
- * <p>The tag covers what a job is (status, times, restarts, checkpoints, health, last failure), not
- * what only says how old the view is: {@code durationMs}, which grows with every poll of a running
- * job, and the {@code freshness} block, which comes with every answer. Hence a weak tag ({@code
- * W/"…"}): two bodies with the same tag are equivalent, not byte for byte the same.
+ * <p>The tag covers what a job is (status, times, restarts, checkpoints, health, last failure) and
+ * whether the view is stale, not what only says how old it is: {@code durationMs}, which grows with
+ * every poll of a running job, and the {@code freshness} block, which comes with every answer.
+ * Hence a weak tag ({@code W/"…"}): two bodies with the same tag are equivalent, not byte for byte
+ * the same.
  *
  * <p>The job list of a fresh snapshot is serialised once per snapshot the supervision loop
  * publishes (at most once a poll), and every request in between is answered from those bytes.
@@ -44,7 +45,11 @@ final class ConditionalViews {
     if (cached == null || cached.snapshot() != snapshot || freshness.stale()) {
       // A stale snapshot's health says how stale it is, so its list is not kept.
       List<JobJson> jobs = JobListJson.of(snapshot, freshness).jobs();
-      cached = new Cached(snapshot, bytes(jobs), etag(jobs));
+      cached =
+          new Cached(
+              snapshot,
+              bytes(jobs),
+              freshness.stale() ? tag(List.of("stale", etag(jobs))) : etag(jobs));
       if (!freshness.stale()) {
         jobList = cached;
       }

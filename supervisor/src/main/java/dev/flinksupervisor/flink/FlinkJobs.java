@@ -9,6 +9,15 @@ import java.util.concurrent.CompletableFuture;
 
 /** Submits jobs to the leading JobManager. */
 public interface FlinkJobs {
+  /**
+   * A submission that failed before anything was sent to the JobManager (the job graph could not be
+   * built, or took too long): the JobManager cannot have it.
+   */
+  final class NotSent extends RuntimeException {
+    public NotSent(Throwable cause) {
+      super("Not sent to the JobManager: " + cause.getMessage(), cause);
+    }
+  }
 
   /**
    * What to run: a jar on the pod, its entry class and arguments.

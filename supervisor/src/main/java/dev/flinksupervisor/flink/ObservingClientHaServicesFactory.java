@@ -76,10 +76,15 @@ final class ObservingClientHaServicesFactory implements ClientHighAvailabilitySe
     private void createUntilDone() {
       Duration backoff = firstBackoff;
       for (int attempt = 1; ; attempt++) {
+        synchronized (lock) {
+          if (closed) {
+            return;
+          }
+        }
         ClientHighAvailabilityServices created;
         try {
           created = creation.create();
-        } catch (Exception e) {
+        } catch (Throwable e) { // an Error too: this thread must not die while there is no leader
           LOG.warn(
               "Flink's HA services could not be created (attempt {}), trying again in {} s: {}",
               attempt,
@@ -128,6 +133,17 @@ final class ObservingClientHaServicesFactory implements ClientHighAvailabilitySe
         retrieval.start(listener);
       } catch (Exception e) {
         listener.handleError(e);
+      }
+      boolean closedMeanwhile;
+      synchronized (lock) {
+        closedMeanwhile = closed;
+      }
+      if (closedMeanwhile) {
+        try {
+          retrieval.stop();
+        } catch (Exception e) {
+          LOG.debug("Stopping a retrieval started while closing failed", e);
+        }
       }
     }
 

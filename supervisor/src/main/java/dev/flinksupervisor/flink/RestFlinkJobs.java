@@ -45,10 +45,30 @@ public final class RestFlinkJobs implements FlinkJobs {
 
   @Override
   public CompletableFuture<Void> submit(Submission s) {
+    java.util.concurrent.atomic.AtomicBoolean sent =
+        new java.util.concurrent.atomic.AtomicBoolean();
     return CompletableFuture.supplyAsync(() -> jobGraph(s), executor)
-        .thenCompose(client::submitJob)
+        .thenCompose(
+            graph -> {
+              sent.set(true);
+              return client.submitJob(graph);
+            })
         .thenApply(id -> (Void) null)
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (done, failure) -> {
+              if (failure == null) {
+                return done;
+              }
+              // Before the submit call nothing reached the JobManager; after it, it may have.
+              Throwable cause =
+                  failure instanceof java.util.concurrent.CompletionException
+                          && failure.getCause() != null
+                      ? failure.getCause()
+                      : failure;
+              throw new java.util.concurrent.CompletionException(
+                  sent.get() ? cause : new NotSent(cause));
+            });
   }
 
   @Override

@@ -56,6 +56,12 @@ public final class JobService {
   private final ClusterState cluster;
   private final EventLog events;
   private final Clock clock;
+
+  /** Submissions that got no answer: sent again under the same id, not before this time. */
+  private record Unanswered(int times, java.time.Instant notBefore) {}
+
+  private final java.util.Map<String, Unanswered> unanswered =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final JarFiles jars;
   private final Supplier<String> jobIds;
   private final Recorder recorder;
@@ -185,6 +191,10 @@ public final class JobService {
     if (job == null || job.submission() != Submission.PENDING || !recorder.mayAct()) {
       return;
     }
+    Unanswered waiting = unanswered.get(jobId);
+    if (waiting != null && waiting.notBefore().isAfter(clock.instant())) {
+      return;
+    }
     if (cluster.snapshot().jobs().containsKey(jobId)) {
       owned.put(jobId, job.submitted()); // accepted before the sidecar learnt of it
       return;
@@ -217,6 +227,26 @@ public final class JobService {
         settle(jobId, OwnedJob::submitted);
         return;
       }
+      if (e instanceof CompletionException && gotNoAnswer(e)) {
+        // No answer: Flink may run it already. It stays PENDING and is submitted again under
+        // the same id (a duplicate then counts as started), never as another run, after a
+        // backoff from 1 s doubling to 1 min.
+        int times = waiting == null ? 1 : waiting.times() + 1;
+        unanswered.put(
+            jobId,
+            new Unanswered(
+                times, clock.instant().plusSeconds(Math.min(60, 1L << Math.min(times - 1, 6)))));
+        events.record(
+            restart ? EventTypes.RECOVERY_FAILED : EventTypes.JOB_SUBMISSION_FAILED,
+            Severity.WARNING,
+            jobId,
+            "No answer from the JobManager to the submission of "
+                + jobId
+                + "; it is submitted again under the same id: "
+                + reason);
+        return;
+      }
+      unanswered.remove(jobId);
       settle(jobId, j -> j.refused(reason, clock.instant()));
       events.record(
           restart ? EventTypes.RECOVERY_FAILED : EventTypes.JOB_SUBMISSION_FAILED,
@@ -226,6 +256,7 @@ public final class JobService {
               + reason);
       return;
     }
+    unanswered.remove(jobId);
     settle(jobId, OwnedJob::submitted);
     if (!restart) {
       events.record(
@@ -292,24 +323,30 @@ public final class JobService {
       String reason = Failures.messageChain(e);
       if (!isDuplicate(reason)) { // a run Flink has already under this id counts as started
         throw new Refused(
-            answeredNo(e) ? Refused.Kind.NOT_POSSIBLE : Refused.Kind.UNAVAILABLE, reason);
+            gotNoAnswer(e) ? Refused.Kind.UNAVAILABLE : Refused.Kind.NOT_POSSIBLE, reason);
       }
     }
     return rerecord(job, spec, newJobId);
   }
 
   /**
-   * Whether the JobManager itself refused: its REST API answered with an error other than 503
-   * (which it answers during a leader election). A closed connection or a timeout says nothing of
-   * whether the job was accepted.
+   * Whether a submission failed without a refusal from the JobManager, so that it may have been
+   * accepted. Only two failures say it was not: nothing was sent ({@link FlinkJobs.NotSent}: the
+   * job graph could not be built), or the JobManager's REST API answered 4xx. A 503 (a leader
+   * election), a 500 (its own call may have timed out after the job was stored), a closed or reset
+   * connection, or a timeout all leave it open.
    */
-  static boolean answeredNo(Throwable failure) {
+  static boolean gotNoAnswer(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof dev.flinksupervisor.flink.FlinkJobs.NotSent) {
+        return false;
+      }
       if (t instanceof org.apache.flink.runtime.rest.util.RestClientException rest) {
-        return rest.getHttpResponseStatus().code() != 503;
+        int status = rest.getHttpResponseStatus().code();
+        return status < 400 || status >= 500;
       }
     }
-    return false;
+    return true;
   }
 
   /** Records that the job runs as {@code newJobId} with {@code spec}, which Flink already runs. */

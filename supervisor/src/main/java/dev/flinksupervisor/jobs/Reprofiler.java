@@ -292,7 +292,8 @@ public final class Reprofiler {
   private void unanswered(Reprofile op, String reason) {
     Instant retry =
         clock.instant().plus(retryBackoff.multipliedBy(1L << Math.min(op.attempts(), 6)));
-    operations.put(op.retrySameRunAt(retry, reason));
+    operations.put(
+        op.retrySameRunAt(retry, op.state() == State.ROLLING_BACK ? op.error() : reason));
     events.record(
         EventTypes.REPROFILE_WAITING,
         Severity.WARNING,

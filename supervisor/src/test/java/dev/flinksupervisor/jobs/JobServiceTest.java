@@ -205,7 +205,11 @@ class JobServiceTest {
 
   @Test
   void a_submission_flink_refuses_is_recorded_as_refused_with_the_reason() {
-    flink.submit = s -> CompletableFuture.failedFuture(new IllegalStateException("No main class"));
+    flink.submit =
+        s ->
+            CompletableFuture.failedFuture(
+                new dev.flinksupervisor.flink.FlinkJobs.NotSent(
+                    new IllegalStateException("No main class")));
 
     OwnedJob job = service.submit(spec("app.jar", RecoveryPolicy.NONE));
 
@@ -215,6 +219,57 @@ class JobServiceTest {
     assertThat(events.query(job.jobId(), null))
         .extracting(Event::type)
         .contains(EventTypes.JOB_SUBMISSION_FAILED);
+  }
+
+  @Test
+  void a_submission_without_an_answer_stays_pending_and_goes_again_under_the_same_id() {
+    flink.submit =
+        s ->
+            CompletableFuture.failedFuture(
+                new java.util.concurrent.CompletionException(
+                    new org.apache.flink.runtime.client.JobSubmissionException(
+                        null,
+                        "Failed to submit JobGraph.",
+                        new org.apache.flink.runtime.rest.ConnectionClosedException(
+                            "Channel became inactive."))));
+
+    OwnedJob job = service.submit(spec("app.jar", RecoveryPolicy.NONE));
+
+    assertThat(service.get(job.jobId()).orElseThrow().submission())
+        .as("Flink may run it already")
+        .isEqualTo(OwnedJob.Submission.PENDING);
+    flink.submit = s -> CompletableFuture.completedFuture(null);
+    service.submitPending(job.jobId());
+    assertThat(flink.submitted).as("not before the backoff").hasSize(1);
+    clock.advance(Duration.ofSeconds(1));
+    service.submitPending(job.jobId());
+
+    assertThat(service.get(job.jobId()).orElseThrow().submission())
+        .isEqualTo(OwnedJob.Submission.SUBMITTED);
+    assertThat(flink.submitted)
+        .extracting(s -> s.jobId())
+        .containsExactly(job.jobId(), job.jobId());
+    assertThat(
+            JobService.gotNoAnswer(
+                new dev.flinksupervisor.flink.FlinkJobs.NotSent(new IllegalStateException("x"))))
+        .as("nothing was sent")
+        .isFalse();
+    assertThat(
+            JobService.gotNoAnswer(
+                new org.apache.flink.runtime.rest.util.RestClientException(
+                    "bad",
+                    org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus
+                        .BAD_REQUEST)))
+        .as("the JobManager answered no")
+        .isFalse();
+    assertThat(
+            JobService.gotNoAnswer(
+                new org.apache.flink.runtime.rest.util.RestClientException(
+                    "stored, then timed out",
+                    org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus
+                        .INTERNAL_SERVER_ERROR)))
+        .as("a 500 may follow a stored job")
+        .isTrue();
   }
 
   @Test

@@ -274,8 +274,7 @@ class ReprofilerTest {
   private static Exception refusedBecause(String reason) {
     return new org.apache.flink.runtime.rest.util.RestClientException(
         reason,
-        org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus
-            .INTERNAL_SERVER_ERROR);
+        org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST);
   }
 
   @Test
