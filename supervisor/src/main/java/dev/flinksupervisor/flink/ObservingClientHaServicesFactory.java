@@ -93,10 +93,8 @@ final class ObservingClientHaServicesFactory implements ClientHighAvailabilitySe
                   .lines()
                   .findFirst()
                   .orElse(String.valueOf(e)));
-          try {
-            Thread.sleep(backoff.toMillis());
-          } catch (InterruptedException interrupted) {
-            return; // closed
+          if (!waitUnlessClosed(backoff)) {
+            return;
           }
           Duration doubled = backoff.multipliedBy(2);
           backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
@@ -118,6 +116,31 @@ final class ObservingClientHaServicesFactory implements ClientHighAvailabilitySe
         toStart.forEach(this::startOn);
         return;
       }
+    }
+
+    /** Waits {@code backoff}, or less if closed meanwhile; false when closed. */
+    private boolean waitUnlessClosed(Duration backoff) {
+      long deadline = System.nanoTime() + backoff.toNanos();
+      synchronized (lock) {
+        while (!closed) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return true;
+          }
+          try {
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lock, left);
+          } catch (InterruptedException interrupted) {
+            return false; // closed
+          }
+        }
+        return false;
+      }
+    }
+
+    /** Whether the thread creating the services has ended within {@code timeout}. */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+      starter.join(timeout.toMillis());
+      return !starter.isAlive();
     }
 
     private void startOn(LeaderRetrievalListener listener) {
@@ -177,6 +200,7 @@ final class ObservingClientHaServicesFactory implements ClientHighAvailabilitySe
       java.util.List<LeaderRetrievalService> toStop;
       synchronized (lock) {
         closed = true;
+        lock.notifyAll();
         toClose = delegate;
         toStop = java.util.List.copyOf(started);
         waiting.clear();

@@ -289,9 +289,13 @@ public final class Reprofiler {
    * closed): Flink may run it already, so it is neither rolled back nor submitted under another id,
    * but submitted again under the same one after the backoff.
    */
+  /** When a failed step is tried again: the backoff, doubled with each attempt (up to 64×). */
+  private Instant nextAttempt(Reprofile op) {
+    return clock.instant().plus(retryBackoff.multipliedBy(1L << Math.min(op.attempts(), 6)));
+  }
+
   private void unanswered(Reprofile op, String reason) {
-    Instant retry =
-        clock.instant().plus(retryBackoff.multipliedBy(1L << Math.min(op.attempts(), 6)));
+    Instant retry = nextAttempt(op);
     operations.put(
         op.retrySameRunAt(retry, op.state() == State.ROLLING_BACK ? op.error() : reason));
     events.record(
@@ -349,8 +353,7 @@ public final class Reprofiler {
       start(back, back.from(), State.ROLLING_BACK);
       return;
     }
-    Instant retry =
-        clock.instant().plus(retryBackoff.multipliedBy(1L << Math.min(op.attempts(), 6)));
+    Instant retry = nextAttempt(op);
     Reprofile waiting = op.retryAt(retry, op.error());
     operations.put(waiting);
     events.record(

@@ -132,7 +132,10 @@ class ObservingClientHaServicesFactoryTest {
             java.time.Duration.ofMillis(50));
     services.close();
     int afterClose = attempts.get();
-    Thread.sleep(300);
+
+    assertThat(services.awaitStopped(java.time.Duration.ofSeconds(10)))
+        .as("the attempts stop")
+        .isTrue();
     assertThat(attempts.get()).as("no attempt after close").isLessThanOrEqualTo(afterClose + 1);
   }
 }

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,22 +255,17 @@ class JobServiceTest {
                 new dev.flinksupervisor.flink.FlinkJobs.NotSent(new IllegalStateException("x"))))
         .as("nothing was sent")
         .isFalse();
-    assertThat(
-            JobService.gotNoAnswer(
-                new org.apache.flink.runtime.rest.util.RestClientException(
-                    "bad",
-                    org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus
-                        .BAD_REQUEST)))
+    assertThat(JobService.gotNoAnswer(answered(HttpResponseStatus.BAD_REQUEST)))
         .as("the JobManager answered no")
         .isFalse();
-    assertThat(
-            JobService.gotNoAnswer(
-                new org.apache.flink.runtime.rest.util.RestClientException(
-                    "stored, then timed out",
-                    org.apache.flink.shaded.netty4.io.netty.handler.codec.http.HttpResponseStatus
-                        .INTERNAL_SERVER_ERROR)))
+    assertThat(JobService.gotNoAnswer(answered(HttpResponseStatus.INTERNAL_SERVER_ERROR)))
         .as("a 500 may follow a stored job")
         .isTrue();
+  }
+
+  /** The JobManager's REST API answering {@code status}. */
+  private static Exception answered(HttpResponseStatus status) {
+    return new org.apache.flink.runtime.rest.util.RestClientException("answer", status);
   }
 
   @Test
