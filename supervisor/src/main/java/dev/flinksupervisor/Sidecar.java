@@ -3,6 +3,7 @@ package dev.flinksupervisor;
 import dev.flinksupervisor.api.AdminServer;
 import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
+import dev.flinksupervisor.flink.FileSystemCheckpointFiles;
 import dev.flinksupervisor.flink.FlinkClients;
 import dev.flinksupervisor.flink.KubernetesHaRetainedCheckpoints;
 import dev.flinksupervisor.flink.LeaderWatch;
@@ -191,7 +192,8 @@ public final class Sidecar implements AutoCloseable {
                 state,
                 events,
                 clock,
-                record));
+                record,
+                add(resources, new FileSystemCheckpointFiles(kubernetesTimeout))));
 
     Duration staleAfter = config.get(SupervisorOptions.STALE_AFTER);
     java.util.function.BooleanSupplier fresh =

@@ -148,7 +148,8 @@ class RecordBoundsTest {
             reprofiles,
             jobLanes,
             Duration.ofMinutes(10),
-            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE);
+            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE,
+            (known, before) -> java.util.Optional.empty());
     Housekeeping housekeeping =
         new Housekeeping(
             jobService,

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Submits jobs to the leading JobManager. */
+/** Submits jobs to the leading JobManager, and cancels them. */
 public interface FlinkJobs {
   /**
    * A submission that failed before anything was sent to the JobManager (the job graph could not be
@@ -58,6 +58,9 @@ public interface FlinkJobs {
    * the same way when the program cannot be built or a profile names a group the job lacks.
    */
   CompletableFuture<Void> check(Submission submission);
+
+  /** Cancels a run without a savepoint; completes once the JobManager acknowledged it. */
+  CompletableFuture<Void> cancel(String jobId);
 
   /** The cluster's scheduler and its TaskManagers' total resources. */
   CompletableFuture<Capacity> capacity();

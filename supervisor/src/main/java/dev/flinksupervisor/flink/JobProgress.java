@@ -11,13 +11,31 @@ import java.util.Optional;
  * @param lastSavepoint the latest completed savepoint the JobManager knows of, if any
  * @param triggeredCheckpoints how many checkpoints were triggered since the job (re)started
  * @param failedCheckpoints how many checkpoints failed since the job (re)started
+ * @param restored what the current run started from, when it restored state
  */
 public record JobProgress(
     long restarts,
     Optional<CheckpointInfo> lastCheckpoint,
     Optional<CheckpointInfo> lastSavepoint,
     long triggeredCheckpoints,
-    long failedCheckpoints) {
+    long failedCheckpoints,
+    Optional<RestoredFrom> restored) {
+
+  /** Progress of a run that restored nothing, or whose restore is not known. */
+  public JobProgress(
+      long restarts,
+      Optional<CheckpointInfo> lastCheckpoint,
+      Optional<CheckpointInfo> lastSavepoint,
+      long triggeredCheckpoints,
+      long failedCheckpoints) {
+    this(
+        restarts,
+        lastCheckpoint,
+        lastSavepoint,
+        triggeredCheckpoints,
+        failedCheckpoints,
+        Optional.empty());
+  }
 
   /** Whether the job checkpoints at all: it triggered at least one checkpoint. */
   public boolean checkpointing() {

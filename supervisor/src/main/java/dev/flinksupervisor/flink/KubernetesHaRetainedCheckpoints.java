@@ -50,16 +50,8 @@ public final class KubernetesHaRetainedCheckpoints implements RetainedCheckpoint
 
   @Override
   public Optional<CheckpointInfo> latest(String jobId) throws Exception {
-    java.util.concurrent.Future<Optional<CheckpointInfo>> read = reader.submit(() -> read(jobId));
-    try {
-      return read.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      read.cancel(true);
-      throw new java.util.concurrent.TimeoutException(
-          "Reading the retained checkpoints of job " + jobId + " took longer than " + timeout);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
+    return dev.flinksupervisor.util.BoundedCall.call(
+        reader, () -> read(jobId), timeout, "Reading the retained checkpoints of job " + jobId);
   }
 
   private Optional<CheckpointInfo> read(String jobId) throws Exception {

@@ -74,7 +74,8 @@ public final class RestFlinkGateway implements FlinkGateway {
                     latestCompleted(stats),
                     latestSavepoint(stats),
                     stats.getCounts().getTotalNumberCheckpoints(),
-                    stats.getCounts().getNumberFailedCheckpoints())));
+                    stats.getCounts().getNumberFailedCheckpoints(),
+                    restored(stats))));
   }
 
   @Override
@@ -143,6 +144,20 @@ public final class RestFlinkGateway implements FlinkGateway {
       return checkpoint;
     }
     return checkpoint.get().completedAt() >= savepoint.get().completedAt() ? checkpoint : savepoint;
+  }
+
+  static Optional<RestoredFrom> restored(CheckpointingStatistics stats) {
+    CheckpointingStatistics.LatestCheckpoints latest = stats.getLatestCheckpoints();
+    CheckpointingStatistics.RestoredCheckpointStatistics restored =
+        latest == null ? null : latest.getRestoredCheckpointStatistics();
+    return restored == null
+        ? Optional.empty()
+        : Optional.of(
+            new RestoredFrom(
+                restored.getId(),
+                restored.getRestoreTimestamp(),
+                restored.isSavepoint(),
+                restored.getExternalPath()));
   }
 
   static Optional<CheckpointInfo> latestSavepoint(CheckpointingStatistics stats) {

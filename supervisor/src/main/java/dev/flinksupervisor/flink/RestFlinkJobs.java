@@ -79,6 +79,14 @@ public final class RestFlinkJobs implements FlinkJobs {
   }
 
   @Override
+  public CompletableFuture<Void> cancel(String jobId) {
+    return client
+        .cancel(org.apache.flink.api.common.JobID.fromHexString(jobId))
+        .thenApply(ack -> (Void) null)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
   public CompletableFuture<Capacity> capacity() {
     return TaskManagerReads.capacity(client).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -62,6 +62,10 @@ public final class JobService {
 
   private final java.util.Map<String, Unanswered> unanswered =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Previous runs whose cancellation was sent, so that it is sent once. */
+  private final Set<String> cancelSent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final JarFiles jars;
   private final Supplier<String> jobIds;
   private final Recorder recorder;
@@ -151,6 +155,53 @@ public final class JobService {
     return job;
   }
 
+  /**
+   * Whether the job's previous run is still going (as when it restarted from state older than it
+   * had reached): it is cancelled, and the new run waits until the cluster lists it as ended.
+   */
+  private boolean previousRunStillGoes(OwnedJob job) {
+    if (job.previousJobIds().isEmpty()) {
+      return false;
+    }
+    String previous = job.previousJobIds().get(job.previousJobIds().size() - 1);
+    JobView view = cluster.snapshot().jobs().get(previous);
+    if (view == null || view.summary().status().isGloballyTerminalState()) {
+      cancelSent.remove(previous);
+      return false;
+    }
+    if (view.summary().status() == org.apache.flink.api.common.JobStatus.CANCELLING
+        || !cancelSent.add(previous)) {
+      return true;
+    }
+    try {
+      flink.cancel(previous).join();
+      events.record(
+          EventTypes.JOB_CANCELLED,
+          Severity.WARNING,
+          previous,
+          "Cancelled run "
+              + previous
+              + " (it was "
+              + view.summary().status()
+              + "): its successor "
+              + job.jobId()
+              + " starts once it has ended");
+    } catch (CompletionException e) {
+      cancelSent.remove(previous);
+      events.record(
+          EventTypes.JOB_CANCELLED,
+          Severity.ERROR,
+          previous,
+          "Cancelling run "
+              + previous
+              + " before its successor "
+              + job.jobId()
+              + " starts failed; tried again: "
+              + Failures.messageChain(e));
+    }
+    return true;
+  }
+
   private Optional<Capacity> knownCapacity() {
     return cluster.snapshot().taskManagers().map(TaskManagers::capacity);
   }
@@ -198,6 +249,9 @@ public final class JobService {
     if (cluster.snapshot().jobs().containsKey(jobId)) {
       owned.put(jobId, job.submitted()); // accepted before the sidecar learnt of it
       return;
+    }
+    if (previousRunStillGoes(job)) {
+      return; // submitted once the previous run has ended: two runs never write at once
     }
     try {
       recorder.recordNow();

@@ -36,7 +36,8 @@ public final class Jobs implements AutoCloseable {
       ClusterState state,
       EventLog events,
       Clock clock,
-      Recorder recorder) {
+      Recorder recorder,
+      dev.flinksupervisor.flink.CheckpointFiles checkpointFiles) {
     this.lanes = new JobLanes("jobs", config.get(SupervisorOptions.ACTION_THREADS));
     this.jars =
         new JarFiles(
@@ -70,7 +71,8 @@ public final class Jobs implements AutoCloseable {
             reprofiles,
             lanes,
             config.get(SupervisorOptions.RECOVERY_RESET_AFTER),
-            config.get(SupervisorOptions.RECOVERY_CHECKPOINT_SETTLE));
+            config.get(SupervisorOptions.RECOVERY_CHECKPOINT_SETTLE),
+            checkpointFiles);
     this.reprofiler =
         new Reprofiler(
             service,

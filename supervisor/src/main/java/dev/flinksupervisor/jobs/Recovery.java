@@ -1,5 +1,8 @@
 package dev.flinksupervisor.jobs;
 
+import dev.flinksupervisor.flink.CheckpointFiles;
+import dev.flinksupervisor.flink.CheckpointInfo;
+import dev.flinksupervisor.flink.RestoredFrom;
 import dev.flinksupervisor.jobs.OwnedJob.Submission;
 import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
@@ -11,6 +14,7 @@ import dev.flinksupervisor.supervision.ClusterSnapshot;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.EventTypes;
+import dev.flinksupervisor.supervision.JobHistory.StateRegression;
 import dev.flinksupervisor.supervision.JobView;
 import dev.flinksupervisor.supervision.Severity;
 import dev.flinksupervisor.util.JobLanes;
@@ -32,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * RESTART_FROM_LATEST, from the newest of the completed savepoints the sidecar took and the job's
  * newest checkpoint. The new run's id is recorded before it is submitted (on the job's lane);
  * restarts back off, give up after the policy's attempts, and start counting afresh once a run has
- * lasted long enough. It also notes when a run ended for good, for the record's expiry.
+ * lasted long enough. A run that Flink started from state older than the job had reached (its HA
+ * data lost the job's checkpoints) is cancelled and run again from the newest checkpoint written
+ * before it. It also notes when a run ended for good, for the record's expiry.
  */
 public final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -49,6 +55,7 @@ public final class Recovery {
   private final JobLanes lanes;
   private final Duration resetAfter;
   private final Duration checkpointSettle;
+  private final CheckpointFiles checkpointFiles;
 
   /** A submitted run missing from a fresh job list this long has vanished (lost by the cluster). */
   static final Duration VANISHED_AFTER = Duration.ofMinutes(1);
@@ -78,8 +85,10 @@ public final class Recovery {
       Reprofiles reprofiles,
       JobLanes lanes,
       Duration resetAfter,
-      Duration checkpointSettle) {
+      Duration checkpointSettle,
+      CheckpointFiles checkpointFiles) {
     this.checkpointSettle = checkpointSettle;
+    this.checkpointFiles = checkpointFiles;
     this.jobs = jobs;
     this.owned = owned;
     this.savepoints = savepoints;
@@ -156,6 +165,20 @@ public final class Recovery {
         status == JobStatus.FAILED
             || (job.submission() == Submission.REFUSED && job.attempts() > 0)
             || (vanished && recovers);
+    Optional<StateRegression> regressed =
+        view == null || status.isGloballyTerminalState()
+            ? Optional.empty()
+            : view.history().stateRegression();
+    if (regressed.isPresent()) {
+      if (recovers
+          && job.submission() == Submission.SUBMITTED
+          && reprofiles.inFlightOn(jobId).isEmpty()
+          && !lanes.busy(jobId)
+          && (job.nextAttemptAt() == null || !job.nextAttemptAt().isAfter(now))) {
+        onLaneIfUnchanged(job, current -> restartBehind(current, regressed.get()));
+      }
+      return;
+    }
     if (status == JobStatus.RUNNING
         && job.attempts() > 0
         && view.summary().lastModification() > 0
@@ -193,14 +216,38 @@ public final class Recovery {
             + " of "
             + policy.maxAttempts()
             + ")";
-    // Recorded and submitted on the job's lane: a slow record never holds the other jobs' work.
+    onLaneIfUnchanged(job, current -> restartFromLatest(current, why, false));
+  }
+
+  /**
+   * Runs {@code action} on the job's lane if the job's record is still {@code job} by then and this
+   * sidecar may act: recorded and submitted there, a slow record never holds the other jobs' work.
+   */
+  private void onLaneIfUnchanged(OwnedJob job, java.util.function.Consumer<OwnedJob> action) {
     lanes.offer(
-        jobId,
+        job.jobId(),
         () ->
             owned
-                .get(jobId)
+                .get(job.jobId())
                 .filter(current -> current.equals(job) && recorder.mayAct())
-                .ifPresent(current -> restartFromLatest(current, why, false)));
+                .ifPresent(action));
+  }
+
+  /**
+   * Runs a job whose current run went back behind a checkpoint it had completed again, from the
+   * newest state written before that run started: the newest complete checkpoint in the job's
+   * checkpoint directory, or the sidecar's savepoints. The run itself is cancelled before its
+   * successor is submitted (see {@link JobService}).
+   */
+  private void restartBehind(OwnedJob job, StateRegression regression) {
+    long startedAt = regression.restored().map(RestoredFrom::restoredAt).orElse(clock.millis());
+    restartFrom(
+        job,
+        "it started from state older than checkpoint "
+            + regression.newer().id()
+            + " that it had completed",
+        false,
+        newestState(job, Instant.ofEpochMilli(startedAt), Optional.of(regression.newer())));
   }
 
   /**
@@ -209,9 +256,13 @@ public final class Recovery {
    * @param requested by hand: a record that cannot be stored is refused (503) instead of retried
    */
   private Optional<OwnedJob> restartFromLatest(OwnedJob job, String why, boolean requested) {
+    return restartFrom(job, why, requested, newestState(job, Instant.MAX, Optional.empty()));
+  }
+
+  private Optional<OwnedJob> restartFrom(
+      OwnedJob job, String why, boolean requested, Optional<State> state) {
     RecoveryPolicy policy = job.spec().recovery();
     Instant now = clock.instant();
-    Optional<State> state = newestState(job);
     if (state.isPresent()
         && Duration.between(state.get().completedAt(), now).compareTo(policy.maxStateAge()) > 0) {
       giveUp(
@@ -276,12 +327,24 @@ public final class Recovery {
   }
 
   /** A state to restore from, and when it was completed. */
-  private record State(String path, Instant completedAt) {}
+  private record State(String path, Instant completedAt) {
+    static State of(CheckpointInfo checkpoint) {
+      return new State(checkpoint.externalPath(), Instant.ofEpochMilli(checkpoint.completedAt()));
+    }
+  }
 
-  private Optional<State> newestState(OwnedJob job) {
+  /**
+   * The newest state of the job's runs completed before {@code before}: the sidecar's savepoints,
+   * the newest checkpoint it knows of each run, and the newest complete checkpoint written beside
+   * the current run's (or {@code known}) in its checkpoint directory. The directory is read because
+   * what the sidecar knows may be a few checkpoints old, and Flink deletes subsumed checkpoints.
+   */
+  private Optional<State> newestState(
+      OwnedJob job, Instant before, Optional<CheckpointInfo> known) {
     List<String> runs = new ArrayList<>(job.previousJobIds());
     runs.add(job.jobId());
     List<State> candidates = new ArrayList<>();
+    Optional<CheckpointInfo> current = known;
     for (String run : runs) {
       for (SavepointRecord r : savepoints.ofJob(run)) {
         if (r.state() == SavepointState.COMPLETED && !r.disposed()) {
@@ -289,17 +352,32 @@ public final class Recovery {
         }
       }
       JobView view = cluster.snapshot().jobs().get(run);
-      if (view != null) {
-        view.restorable()
-            .ifPresent(
-                r ->
-                    candidates.add(
-                        new State(
-                            r.checkpoint().externalPath(),
-                            Instant.ofEpochMilli(r.checkpoint().completedAt()))));
+      Optional<CheckpointInfo> restorable =
+          view == null ? Optional.empty() : view.restorable().map(JobView.Restorable::checkpoint);
+      restorable.ifPresent(c -> candidates.add(State.of(c)));
+      if (run.equals(job.jobId()) && current.isEmpty()) {
+        current = restorable.filter(c -> !c.savepoint());
       }
     }
-    return candidates.stream().max(Comparator.comparing(State::completedAt));
+    current.ifPresent(c -> candidates.add(State.of(c)));
+    current.flatMap(c -> writtenBeside(job, c, before)).ifPresent(candidates::add);
+    return candidates.stream()
+        .filter(c -> c.completedAt().isBefore(before))
+        .max(Comparator.comparing(State::completedAt));
+  }
+
+  private Optional<State> writtenBeside(OwnedJob job, CheckpointInfo known, Instant before) {
+    long writtenBefore = before.equals(Instant.MAX) ? Long.MAX_VALUE : before.toEpochMilli();
+    try {
+      return checkpointFiles.newestBeside(known, writtenBefore).map(State::of);
+    } catch (Exception e) {
+      LOG.warn(
+          "Listing the checkpoints beside {} of job {} failed; they are not considered: {}",
+          known.externalPath(),
+          job.jobId(),
+          e.toString());
+      return Optional.empty();
+    }
   }
 
   private JobStatus statusOf(String jobId) {

@@ -20,6 +20,7 @@ public final class EventTypes {
   public static final String JOB_DISAPPEARED = "JOB_DISAPPEARED";
   public static final String JOB_FAILURE = "JOB_FAILURE";
   public static final String HEALTH_CHANGED = "HEALTH_CHANGED";
+  public static final String STATE_REGRESSED = "STATE_REGRESSED";
 
   // The JobManager's push plugin.
   public static final String PUSH_STARTED = "PUSH_STARTED";

@@ -65,6 +65,16 @@ public final class HealthEvaluator {
                 status.name(), Verdict.DEGRADED, "The job is " + status + "." + cause));
       }
     }
+    if (history.stateRegression().isPresent() && !status.isGloballyTerminalState()) {
+      reasons.add(
+          new Health.Reason(
+              "STATE_REGRESSED",
+              Verdict.UNHEALTHY,
+              history.stateRegression().get().describe()
+                  + " Restart it from checkpoint "
+                  + history.stateRegression().get().newer().id()
+                  + " or a newer one."));
+    }
     long restarts = history.restartsWithin(t.restartWindow(), now);
     if (restarts > t.restartLimit()) {
       reasons.add(

@@ -57,8 +57,36 @@ public record JobView(
     return summary.id();
   }
 
+  /**
+   * A job seen for the first time, knowing the newest checkpoint the sidecar's record holds for it:
+   * a run that went back behind it is noticed after a restart of the sidecar too.
+   */
+  public static JobView firstSeen(JobSummary summary, CheckpointInfo recordedCheckpoint) {
+    return firstSeen(summary).withHistory(JobHistory.knowing(recordedCheckpoint));
+  }
+
+  private JobView withHistory(JobHistory next) {
+    return new JobView(summary, progress, progressAt, retained, retainedAt, next, failure, health);
+  }
+
+  /**
+   * The latest overview line. A job id that runs again after it FINISHED or was CANCELED (a
+   * resubmission under a fixed id, as application clusters do) starts a new run: what it restores
+   * is what it was given, not a step back.
+   */
   public JobView withSummary(JobSummary next) {
-    return new JobView(next, progress, progressAt, retained, retainedAt, history, failure, health);
+    JobHistory nextHistory =
+        endedOnPurpose(summary.status()) && !next.status().isGloballyTerminalState()
+            ? history.newRun()
+            : history;
+    return new JobView(
+        next, progress, progressAt, retained, retainedAt, nextHistory, failure, health);
+  }
+
+  /** Whether a job in {@code status} was ended on purpose: finished, or cancelled. */
+  public static boolean endedOnPurpose(org.apache.flink.api.common.JobStatus status) {
+    return status == org.apache.flink.api.common.JobStatus.FINISHED
+        || status == org.apache.flink.api.common.JobStatus.CANCELED;
   }
 
   /**
@@ -76,7 +104,8 @@ public record JobView(
                         newest(before.lastCheckpoint(), next.lastCheckpoint()),
                         newest(before.lastSavepoint(), next.lastSavepoint()),
                         next.triggeredCheckpoints(),
-                        next.failedCheckpoints()))
+                        next.failedCheckpoints(),
+                        next.restored()))
             .orElse(next);
     return new JobView(
         summary,

@@ -210,9 +210,7 @@ public final class SupervisionLoop implements AutoCloseable {
     Map<String, JobView> next = new HashMap<>();
     for (JobSummary summary : jobs) {
       JobView previous = known.get(summary.id());
-      next.put(
-          summary.id(),
-          previous == null ? JobView.firstSeen(summary) : previous.withSummary(summary));
+      next.put(summary.id(), previous == null ? firstSeen(summary) : previous.withSummary(summary));
       recordChange(previous, summary);
     }
     for (JobView gone : known.values()) {
@@ -243,6 +241,19 @@ public final class SupervisionLoop implements AutoCloseable {
       }
     }
     readFailures(known, next);
+    for (JobView view : next.values()) {
+      JobView previous = known.get(view.id());
+      boolean newlyRegressed =
+          view.history().stateRegression().isPresent()
+              && (previous == null || previous.history().stateRegression().isEmpty());
+      if (newlyRegressed) {
+        events.record(
+            EventTypes.STATE_REGRESSED,
+            Severity.ERROR,
+            view.id(),
+            view.history().stateRegression().get().describe());
+      }
+    }
     for (Map.Entry<String, JobView> entry : next.entrySet()) {
       JobView view = entry.getValue();
       Health health =
@@ -332,6 +343,19 @@ public final class SupervisionLoop implements AutoCloseable {
         Severity.WARNING,
         view.id(),
         "Job '" + view.summary().name() + "' failed: " + failure.summary());
+  }
+
+  /**
+   * A job seen for the first time: the sidecar's record may know its newest checkpoint from before
+   * (another sidecar's, or this one's before a restart), unless the job had ended on purpose.
+   */
+  private JobView firstSeen(JobSummary summary) {
+    return restorableRecord
+        .get(summary.id())
+        .filter(e -> !e.checkpoint().savepoint())
+        .filter(e -> !Set.of("FINISHED", "CANCELED").contains(e.status()))
+        .map(e -> JobView.firstSeen(summary, e.checkpoint()))
+        .orElseGet(() -> JobView.firstSeen(summary));
   }
 
   private void recordHealth(JobView view, Health health) {

@@ -169,7 +169,8 @@ final class TestAdminApis {
             reprofiles,
             jobLanes,
             Duration.ofMinutes(10),
-            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE),
+            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE,
+            (known, before) -> java.util.Optional.empty()),
         new Reprofiler(
             jobs,
             savepoints,

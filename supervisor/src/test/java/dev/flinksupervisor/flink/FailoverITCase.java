@@ -18,12 +18,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.client.deployment.StandaloneClusterId;
-import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
-import org.apache.flink.runtime.rest.messages.JobMessageParameters;
-import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
-import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,7 +138,9 @@ class FailoverITCase {
                               .asText())
                   ? Boolean.TRUE
                   : null);
-      assertThat(restoredCheckpointOf(jobId)).as("the job restored from a checkpoint").isNotNull();
+      assertThat(flink.restoredCheckpoint(jobId, 0, PATIENCE))
+          .as("the job restored from a checkpoint")
+          .isNotNull();
 
       // Scheduled savepoints went on after the failover, taken by the new active sidecar only:
       // every savepoint on disk belongs to exactly one record, and every trigger id is unique.
@@ -206,27 +202,6 @@ class FailoverITCase {
     }
     try (var entries = java.nio.file.Files.list(dir)) {
       return entries.filter(p -> java.nio.file.Files.exists(p.resolve("_metadata"))).count();
-    }
-  }
-
-  private CheckpointingStatistics.RestoredCheckpointStatistics restoredCheckpointOf(JobID jobId)
-      throws Exception {
-    try (RestClusterClient<StandaloneClusterId> client =
-        new RestClusterClient<>(flink.clientConfiguration(), StandaloneClusterId.getInstance())) {
-      JobMessageParameters params = new JobMessageParameters();
-      params.jobPathParameter.resolve(jobId);
-      return Await.until(
-          "the restored checkpoint in the job's statistics",
-          PATIENCE,
-          () ->
-              client
-                  .sendRequest(
-                      CheckpointingStatisticsHeaders.getInstance(),
-                      params,
-                      EmptyRequestBody.getInstance())
-                  .join()
-                  .getLatestCheckpoints()
-                  .getRestoredCheckpointStatistics());
     }
   }
 }

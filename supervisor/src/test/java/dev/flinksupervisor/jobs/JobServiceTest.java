@@ -51,6 +51,8 @@ class JobServiceTest {
   private final SequentialIds jobIds = new SequentialIds();
   private JobService service;
   private Recovery recovery;
+  private volatile java.util.function.BiFunction<CheckpointInfo, Long, Optional<CheckpointInfo>>
+      checkpointsOnDisk = (known, before) -> Optional.empty();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -99,7 +101,8 @@ class JobServiceTest {
             reprofiles,
             lanes,
             Duration.ofMinutes(10),
-            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE);
+            dev.flinksupervisor.jobs.Recovery.DEFAULT_CHECKPOINT_SETTLE,
+            (known, before) -> checkpointsOnDisk.apply(known, before));
   }
 
   private static JobSpec spec(String jar, RecoveryPolicy recovery) {
@@ -363,6 +366,88 @@ class JobServiceTest {
 
     assertThat(flink.submitted).hasSize(2);
     assertThat(flink.submitted.get(1).restorePath()).isEqualTo("file:/cp/chk-7");
+  }
+
+  @Test
+  void a_failed_job_restarts_from_a_newer_checkpoint_on_disk_than_the_statistics_showed() {
+    OwnedJob first = service.submit(spec("app.jar", RESTART));
+    CheckpointInfo seen = new CheckpointInfo(5, T0.toEpochMilli(), false, "file:/cp/j/chk-5");
+    checkpointsOnDisk =
+        (known, before) ->
+            Optional.of(new CheckpointInfo(7, T0.toEpochMilli() + 900, false, "file:/cp/j/chk-7"));
+    jobIs(first.jobId(), JobStatus.FAILED, seen);
+
+    recovery.tick(true);
+
+    assertThat(owned.all().get(0).restorePath())
+        .as("Flink deleted chk-5 once chk-7 completed")
+        .isEqualTo("file:/cp/j/chk-7");
+  }
+
+  @Test
+  void a_run_that_went_back_behind_its_state_is_cancelled_and_run_from_the_newest_checkpoint() {
+    OwnedJob first = service.submit(spec("app.jar", RESTART));
+    long t = T0.toEpochMilli();
+    CheckpointInfo seen = new CheckpointInfo(40, t + 40_000, false, "file:/cp/j/chk-40");
+    CheckpointInfo onDisk = new CheckpointInfo(43, t + 43_000, false, "file:/cp/j/chk-43");
+    long restoredAt = t + 44_000;
+    checkpointsOnDisk =
+        (known, before) -> {
+          assertThat(known).isEqualTo(seen);
+          assertThat(before).isEqualTo(restoredAt);
+          return Optional.of(onDisk);
+        };
+    // The run reached checkpoint 40; then Flink's failover restored the path it was submitted
+    // with, checkpoint 3, and completed a checkpoint of its own.
+    JobView view =
+        JobView.firstSeen(new JobSummary(first.jobId(), "app", JobStatus.RUNNING, 1, -1, 1, 1))
+            .withProgress(
+                new JobProgress(0, Optional.of(seen), Optional.empty(), 40, 0), clock.instant())
+            .withProgress(
+                new JobProgress(
+                    0,
+                    Optional.of(new CheckpointInfo(4, t + 45_000, false, "file:/cp/j/chk-4")),
+                    Optional.empty(),
+                    1,
+                    0,
+                    Optional.of(
+                        new dev.flinksupervisor.flink.RestoredFrom(
+                            3, restoredAt, true, "file:/cp/old/chk-3"))),
+                clock.instant());
+    assertThat(view.history().stateRegression()).isPresent();
+    Map<String, JobView> jobs = new HashMap<>(cluster.snapshot().jobs());
+    jobs.put(first.jobId(), view);
+    cluster.update(s -> s.withJobs(jobs, clock.instant()));
+
+    recovery.tick(true);
+    OwnedJob next = owned.all().get(0);
+    assertThat(next.jobId()).isNotEqualTo(first.jobId());
+    assertThat(next.restorePath())
+        .as("the newest checkpoint written before")
+        .isEqualTo("file:/cp/j/chk-43");
+    assertThat(flink.cancelled).containsExactly(first.jobId());
+    assertThat(flink.submitted).as("not while the regressed run goes on").hasSize(1);
+
+    recovery.tick(true);
+    assertThat(flink.cancelled).as("cancelled once").hasSize(1);
+    assertThat(flink.submitted).hasSize(1);
+
+    Map<String, JobView> ended = new HashMap<>(cluster.snapshot().jobs());
+    ended.put(
+        first.jobId(),
+        view.withSummary(new JobSummary(first.jobId(), "app", JobStatus.CANCELED, 1, 2, 1, 2)));
+    cluster.update(s -> s.withJobs(ended, clock.instant()));
+    recovery.tick(true);
+
+    assertThat(flink.submitted).hasSize(2);
+    assertThat(flink.submitted.get(1).jobId()).isEqualTo(next.jobId());
+    assertThat(flink.submitted.get(1).restorePath()).isEqualTo("file:/cp/j/chk-43");
+    assertThat(events.query(null, null))
+        .anySatisfy(
+            e -> {
+              assertThat(e.type()).isEqualTo(EventTypes.RECOVERY_STARTED);
+              assertThat(e.message()).contains("older than checkpoint 40", "chk-43");
+            });
   }
 
   @Test

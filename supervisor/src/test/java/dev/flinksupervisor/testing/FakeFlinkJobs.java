@@ -16,6 +16,15 @@ public final class FakeFlinkJobs implements FlinkJobs {
   public volatile Function<Submission, CompletableFuture<Void>> check =
       s -> CompletableFuture.completedFuture(null);
   public final List<Submission> checked = new CopyOnWriteArrayList<>();
+  public final List<String> cancelled = new CopyOnWriteArrayList<>();
+  public volatile Function<String, CompletableFuture<Void>> cancel =
+      id -> CompletableFuture.completedFuture(null);
+
+  @Override
+  public CompletableFuture<Void> cancel(String jobId) {
+    cancelled.add(jobId);
+    return cancel.apply(jobId);
+  }
 
   @Override
   public CompletableFuture<Void> check(Submission submission) {

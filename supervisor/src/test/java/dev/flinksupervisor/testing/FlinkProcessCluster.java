@@ -182,6 +182,41 @@ public final class FlinkProcessCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * What the job's current run restored, as its checkpoint statistics say, once its id is at least
+   * {@code minId}; waits for it through leader changes.
+   */
+  public org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics
+          .RestoredCheckpointStatistics
+      restoredCheckpoint(JobID jobId, long minId, Duration patience) throws Exception {
+    try (RestClusterClient<StandaloneClusterId> client =
+        new RestClusterClient<>(clientConfiguration(), StandaloneClusterId.getInstance())) {
+      org.apache.flink.runtime.rest.messages.JobMessageParameters params =
+          new org.apache.flink.runtime.rest.messages.JobMessageParameters();
+      params.jobPathParameter.resolve(jobId);
+      return Await.until(
+          "the restored checkpoint in the statistics of job " + jobId,
+          patience,
+          () -> {
+            try {
+              var restored =
+                  client
+                      .sendRequest(
+                          org.apache.flink.runtime.rest.messages.checkpoints
+                              .CheckpointingStatisticsHeaders.getInstance(),
+                          params,
+                          org.apache.flink.runtime.rest.messages.EmptyRequestBody.getInstance())
+                      .join()
+                      .getLatestCheckpoints()
+                      .getRestoredCheckpointStatistics();
+              return restored != null && restored.getId() >= minId ? restored : null;
+            } catch (java.util.concurrent.CompletionException e) {
+              return null; // not running yet, or the leader is changing
+            }
+          });
+    }
+  }
+
   /** Kills the process with SIGKILL, as a crashed pod would die, and waits until it is gone. */
   public void kill(JobManager jm) throws Exception {
     jm.process().destroyForcibly();
