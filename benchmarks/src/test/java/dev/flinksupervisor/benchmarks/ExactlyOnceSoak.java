@@ -154,6 +154,11 @@ class ExactlyOnceSoak {
             outcome.completedSavepoints(),
             outcome.savepointsOnDisk(),
             outcome.recordProblems().isEmpty() ? "none" : outcome.recordProblems()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  runs that went back behind the job's state (STATE_REGRESSED events kept): %d%n",
+            outcome.eventTypes().stream().filter("STATE_REGRESSED"::equals).count()));
     out.append("  sidecar resident memory (MiB), sampled every ")
         .append(SAMPLE_EVERY.toSeconds())
         .append(" s; each sidecar from its start to its death or the end:\n");
