@@ -3,6 +3,7 @@ package dev.flinksupervisor;
 import dev.flinksupervisor.api.AdminServer;
 import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
+import dev.flinksupervisor.flink.ChildJvmJobGraphs;
 import dev.flinksupervisor.flink.FileSystemCheckpointFiles;
 import dev.flinksupervisor.flink.FlinkClients;
 import dev.flinksupervisor.flink.KubernetesHaRetainedCheckpoints;
@@ -182,7 +183,10 @@ public final class Sidecar implements AutoCloseable {
                 config,
                 new RestFlinkJobs(
                     restClient,
-                    flinkConfiguration,
+                    new ChildJvmJobGraphs(
+                        flinkConfiguration,
+                        config.get(SupervisorOptions.GRAPH_BUILDER_MEMORY_MB),
+                        config.get(SupervisorOptions.GRAPH_BUILDER_TIMEOUT)),
                     config.get(SupervisorOptions.SUBMIT_TIMEOUT),
                     jobGraphs),
                 ownedJobs,

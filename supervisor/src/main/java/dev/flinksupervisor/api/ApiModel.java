@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.flink.ClusterOverview;
 import dev.flinksupervisor.flink.FailureCause;
+import dev.flinksupervisor.flink.JobProgress;
 import dev.flinksupervisor.flink.JobSummary;
 import dev.flinksupervisor.store.LedgerKeeper;
 import dev.flinksupervisor.supervision.ClusterSnapshot;
@@ -162,7 +163,8 @@ final class ApiModel {
       CheckpointJson lastCheckpoint,
       RestorableJson restorable,
       HealthJson health,
-      FailureJson lastFailure) {
+      FailureJson lastFailure,
+      CheckpointingJson checkpointing) {
 
     /** The job as last known; its health is UNKNOWN while the served state is stale. */
     static JobJson of(JobView view, Freshness freshness) {
@@ -182,7 +184,22 @@ final class ApiModel {
               freshness.stale() && freshness.ageMs() != null
                   ? view.health().stale(freshness.ageMs())
                   : view.health()),
-          view.failure().map(FailureJson::of).orElse(null));
+          view.failure().map(FailureJson::of).orElse(null),
+          view.progress()
+              .flatMap(JobProgress::checkpointSettings)
+              .map(CheckpointingJson::of)
+              .orElse(null));
+    }
+  }
+
+  /** The job's checkpointing as its JobManager reports it; durations in ISO-8601. */
+  record CheckpointingJson(
+      java.time.Duration interval,
+      java.time.Duration timeout,
+      java.time.Duration minPause,
+      int tolerableFailures) {
+    static CheckpointingJson of(dev.flinksupervisor.flink.CheckpointSettings c) {
+      return new CheckpointingJson(c.interval(), c.timeout(), c.minPause(), c.tolerableFailures());
     }
   }
 

@@ -117,7 +117,8 @@ final class ConditionalViews {
         j.lastCheckpoint(),
         j.restorable(),
         j.health(),
-        j.lastFailure());
+        j.lastFailure(),
+        j.checkpointing());
   }
 
   private byte[] bytes(Object value) {

@@ -19,13 +19,18 @@ final class HealthRoutes {
     this.access = access;
   }
 
-  /** Thresholds as JSON; durations in ISO-8601, omitted fields keep the current value. */
+  /**
+   * Thresholds as JSON; durations in ISO-8601, omitted fields keep the current value. A {@code
+   * checkpointWindow} of {@code PT0S} (or none shown) follows the job's own checkpoint settings; a
+   * {@code savepointFreshness} of {@code PT0S} (or none shown) is not judged.
+   */
   record ThresholdsJson(
       Integer restartLimit,
       Duration restartWindow,
       Duration checkpointWindow,
       Integer checkpointFailureLimit,
-      Duration stuckAfter) {
+      Duration stuckAfter,
+      Duration savepointFreshness) {
 
     static ThresholdsJson of(HealthThresholds t) {
       return new ThresholdsJson(
@@ -33,7 +38,16 @@ final class HealthRoutes {
           t.restartWindow(),
           t.checkpointWindow(),
           t.checkpointFailureLimit(),
-          t.stuckAfter());
+          t.stuckAfter(),
+          t.savepointFreshness());
+    }
+
+    /** The current value if omitted; none (null) for zero. */
+    private static Duration unsetByZero(Duration given, Duration current) {
+      if (given == null) {
+        return current;
+      }
+      return given.isZero() ? null : given;
     }
 
     HealthThresholds over(HealthThresholds current) {
@@ -41,11 +55,12 @@ final class HealthRoutes {
         return new HealthThresholds(
             restartLimit == null ? current.restartLimit() : restartLimit,
             restartWindow == null ? current.restartWindow() : restartWindow,
-            checkpointWindow == null ? current.checkpointWindow() : checkpointWindow,
+            unsetByZero(checkpointWindow, current.checkpointWindow()),
             checkpointFailureLimit == null
                 ? current.checkpointFailureLimit()
                 : checkpointFailureLimit,
-            stuckAfter == null ? current.stuckAfter() : stuckAfter);
+            stuckAfter == null ? current.stuckAfter() : stuckAfter,
+            unsetByZero(savepointFreshness, current.savepointFreshness()));
       } catch (IllegalArgumentException e) {
         throw new ProblemException(
             Problem.of(422, "invalid-thresholds", "Invalid health thresholds", e.getMessage()));

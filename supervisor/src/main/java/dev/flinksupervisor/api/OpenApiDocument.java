@@ -175,6 +175,18 @@ final class OpenApiDocument {
         400,
         404,
         422);
+    for (String action : List.of("pause", "resume")) {
+      d.op(
+          "post",
+          job + "/savepoint-policy/" + action,
+          Access.OPERATOR,
+          ("pause".equals(action) ? "Pause" : "Resume") + " the job's scheduled savepoints",
+          null,
+          200,
+          404,
+          409,
+          503);
+    }
     d.op(
         "get",
         job + "/health-thresholds",
@@ -413,7 +425,13 @@ final class OpenApiDocument {
                 "retainAge",
                 string(),
                 "onShutdown",
-                bool()),
+                bool(),
+                "paused",
+                bool(),
+                "jitter",
+                string(),
+                "catchUp",
+                Map.of("type", "string", "enum", List.of("ONCE", "SKIP"))),
             List.of()));
     s.put(
         "HealthThresholds",
@@ -428,6 +446,8 @@ final class OpenApiDocument {
                 "checkpointFailureLimit",
                 Map.of("type", "integer", "minimum", 1),
                 "stuckAfter",
+                string(),
+                "savepointFreshness",
                 string()),
             List.of()));
     return s;

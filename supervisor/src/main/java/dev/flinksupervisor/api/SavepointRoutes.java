@@ -46,7 +46,10 @@ final class SavepointRoutes {
       List<BlackoutJson> blackouts,
       Integer retainCount,
       Duration retainAge,
-      Boolean onShutdown) {
+      Boolean onShutdown,
+      Boolean paused,
+      Duration jitter,
+      SavepointPolicy.CatchUp catchUp) {
 
     static PolicyJson of(SavepointPolicy p) {
       return new PolicyJson(
@@ -57,7 +60,10 @@ final class SavepointRoutes {
               .toList(),
           p.retainCount(),
           p.retainAge(),
-          p.onShutdown());
+          p.onShutdown(),
+          p.paused(),
+          p.jitter(),
+          p.catchUp());
     }
 
     SavepointPolicy toPolicy(SavepointPolicy defaults) {
@@ -72,7 +78,10 @@ final class SavepointRoutes {
                     .toList(),
             retainCount == null ? defaults.retainCount() : retainCount,
             retainAge == null ? defaults.retainAge() : retainAge,
-            onShutdown == null ? defaults.onShutdown() : onShutdown);
+            onShutdown == null ? defaults.onShutdown() : onShutdown,
+            paused == null ? defaults.paused() : paused,
+            jitter == null ? defaults.jitter() : jitter,
+            catchUp == null ? defaults.catchUp() : catchUp);
       } catch (RuntimeException e) {
         throw new ProblemException(
             Problem.of(422, "invalid-policy", "Invalid savepoint policy", e.getMessage()));
@@ -89,6 +98,8 @@ final class SavepointRoutes {
     routes.post(job + "/stop", this::stop);
     routes.get(job + "/savepoint-policy", this::policy);
     routes.put(job + "/savepoint-policy", this::setPolicy);
+    routes.post(job + "/savepoint-policy/pause", ctx -> pause(ctx, true));
+    routes.post(job + "/savepoint-policy/resume", ctx -> pause(ctx, false));
   }
 
   private void trigger(Context ctx) {
@@ -180,6 +191,20 @@ final class SavepointRoutes {
     access.requireOperatorOnActive(ctx);
     requireKnownJob(jobId);
     SavepointPolicy policy = body.toPolicy(savepoints.policyOf(jobId));
+    Refusals.answer(
+        () -> {
+          savepoints.setPolicy(jobId, policy);
+          return policy;
+        });
+    ctx.json(PolicyJson.of(policy));
+  }
+
+  /** Pauses or resumes the job's scheduled savepoints; the rest of its policy stays. */
+  private void pause(Context ctx, boolean pause) {
+    String jobId = ctx.pathParam("jobId");
+    access.requireOperatorOnActive(ctx);
+    requireKnownJob(jobId);
+    SavepointPolicy policy = savepoints.policyOf(jobId).withPaused(pause);
     Refusals.answer(
         () -> {
           savepoints.setPolicy(jobId, policy);

@@ -184,8 +184,12 @@ public final class SupervisorOptions {
           "health.checkpoint-window",
           "duration",
           Values::positiveDuration,
-          Duration.ofMinutes(10),
-          "A checkpointing job with no completed checkpoint for this long is DEGRADED.");
+          null,
+          "A checkpointing job with no completed checkpoint for this long is DEGRADED. Unset: the"
+              + " window follows each job's own checkpointing as its JobManager reports it"
+              + " (/jobs/:id/checkpoints/config): (tolerable failures + 1) x (max(interval, min"
+              + " pause) + timeout) + interval, so a job configured in code is judged by its own"
+              + " settings; 10 min until they are read.");
 
   public static final ConfigOption<Integer> HEALTH_CHECKPOINT_FAILURE_LIMIT =
       option(
@@ -194,6 +198,16 @@ public final class SupervisorOptions {
           Values::positiveInt,
           3,
           "This many failed checkpoints since the last completed one is DEGRADED.");
+
+  public static final ConfigOption<Duration> HEALTH_SAVEPOINT_FRESHNESS =
+      option(
+          "health.savepoint-freshness",
+          "duration",
+          Values::positiveDuration,
+          null,
+          "A running job whose newest completed savepoint (or whose start, if it has none) is"
+              + " older than this is DEGRADED (SAVEPOINT_STALE, with an event). Unset: not judged;"
+              + " settable per job.");
 
   public static final ConfigOption<Duration> HEALTH_STUCK_AFTER =
       option(
@@ -232,6 +246,27 @@ public final class SupervisorOptions {
           null,
           "Default blackout window in which no scheduled savepoint starts, for example"
               + " '0 9 * * 1-5;8h;Europe/Berlin'.");
+
+  public static final ConfigOption<Duration> SAVEPOINT_JITTER =
+      option(
+          "savepoints.jitter",
+          "duration",
+          Values::duration,
+          Duration.ZERO,
+          "Each job's scheduled savepoints start up to this long after their time, by an offset"
+              + " fixed per job (the same in every sidecar), so that jobs on one schedule do not all"
+              + " savepoint at once, nor all catch up at once after a takeover. Shorter than the"
+              + " interval and than the cron's period.");
+
+  public static final ConfigOption<dev.flinksupervisor.savepoints.SavepointPolicy.CatchUp>
+      SAVEPOINT_CATCH_UP =
+          option(
+              "savepoints.catch-up",
+              "ONCE or SKIP",
+              Values.enumOf(dev.flinksupervisor.savepoints.SavepointPolicy.CatchUp.class),
+              dev.flinksupervisor.savepoints.SavepointPolicy.CatchUp.ONCE,
+              "Scheduled times that passed while no sidecar was ACTIVE: ONCE takes one savepoint as"
+                  + " soon as a sidecar is ACTIVE again; SKIP waits for the next time after that.");
 
   public static final ConfigOption<Integer> SAVEPOINT_RETAIN_COUNT =
       option(
@@ -362,6 +397,24 @@ public final class SupervisorOptions {
           Values::positiveDuration,
           Duration.ofMinutes(2),
           "The longest building a job's graph from its jar and submitting it may take.");
+
+  public static final ConfigOption<Duration> GRAPH_BUILDER_TIMEOUT =
+      option(
+          "jobs.graph-builder-timeout",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMinutes(1),
+          "The longest the JVM that runs a job's main() to build its graph may take; it is killed"
+              + " then, and the submission refused.");
+
+  public static final ConfigOption<Integer> GRAPH_BUILDER_MEMORY_MB =
+      option(
+          "jobs.graph-builder-memory-mb",
+          "MiB",
+          Values::positiveInt,
+          256,
+          "The heap of the JVM that runs a job's main() to build its graph (-Xmx); a main() that"
+              + " needs more fails with an out-of-memory error and the sidecar keeps serving.");
 
   public static final ConfigOption<Duration> RECOVERY_CHECKPOINT_SETTLE =
       option(
@@ -622,8 +675,11 @@ public final class SupervisorOptions {
           HEALTH_CHECKPOINT_WINDOW,
           HEALTH_CHECKPOINT_FAILURE_LIMIT,
           HEALTH_STUCK_AFTER,
+          HEALTH_SAVEPOINT_FRESHNESS,
           SAVEPOINT_INTERVAL,
           SAVEPOINT_CRON,
+          SAVEPOINT_JITTER,
+          SAVEPOINT_CATCH_UP,
           SAVEPOINT_BLACKOUT,
           SAVEPOINT_RETAIN_COUNT,
           SAVEPOINT_RETAIN_AGE,
@@ -640,6 +696,8 @@ public final class SupervisorOptions {
           UPLOAD_DIRECTORY,
           MAX_UPLOAD_BYTES,
           SUBMIT_TIMEOUT,
+          GRAPH_BUILDER_TIMEOUT,
+          GRAPH_BUILDER_MEMORY_MB,
           RECOVERY_RESET_AFTER,
           RECOVERY_CHECKPOINT_SETTLE,
           ROLLBACK_RETRY_BACKOFF,

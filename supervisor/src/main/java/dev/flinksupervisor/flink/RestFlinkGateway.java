@@ -26,8 +26,13 @@ import org.apache.flink.runtime.rest.messages.job.metrics.Metric;
 public final class RestFlinkGateway implements FlinkGateway {
   static final String RESTARTS_METRIC = "numRestarts";
 
+  /** Checkpoint settings kept at most, one per job; all are read again once exceeded. */
+  private static final int SETTINGS_KEPT = 20_000;
+
   private final RestClusterClient<StandaloneClusterId> client;
   private final Duration timeout;
+  private final java.util.Map<String, CheckpointSettings> checkpointSettings =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public RestFlinkGateway(RestClusterClient<StandaloneClusterId> client, Duration timeout) {
     this.client = client;
@@ -65,17 +70,56 @@ public final class RestFlinkGateway implements FlinkGateway {
     JobID id = JobID.fromHexString(jobId);
     CompletableFuture<CheckpointingStatistics> checkpoints = checkpoints(id);
     CompletableFuture<Long> restarts = restarts(id);
+    CompletableFuture<Optional<CheckpointSettings>> settings =
+        checkpoints.thenCompose(
+            stats ->
+                stats.getCounts().getTotalNumberCheckpoints() > 0
+                    ? settings(id)
+                    : CompletableFuture.completedFuture(Optional.empty()));
     return bounded(
-        checkpoints.thenCombine(
-            restarts,
-            (stats, numRestarts) ->
-                new JobProgress(
-                    numRestarts,
-                    latestCompleted(stats),
-                    latestSavepoint(stats),
-                    stats.getCounts().getTotalNumberCheckpoints(),
-                    stats.getCounts().getNumberFailedCheckpoints(),
-                    restored(stats))));
+        checkpoints
+            .thenCombine(
+                restarts,
+                (stats, numRestarts) ->
+                    new JobProgress(
+                        numRestarts,
+                        latestCompleted(stats),
+                        latestSavepoint(stats),
+                        stats.getCounts().getTotalNumberCheckpoints(),
+                        stats.getCounts().getNumberFailedCheckpoints(),
+                        restored(stats)))
+            .thenCombine(settings, JobProgress::withCheckpointSettings));
+  }
+
+  /**
+   * The job's checkpoint settings, read once per job (they are fixed when it is submitted); a
+   * failed read is tried again at the next refresh and leaves them unknown meanwhile.
+   */
+  private CompletableFuture<Optional<CheckpointSettings>> settings(JobID id) {
+    String key = id.toHexString();
+    CheckpointSettings known = checkpointSettings.get(key);
+    if (known != null) {
+      return CompletableFuture.completedFuture(Optional.of(known));
+    }
+    JobMessageParameters params = new JobMessageParameters();
+    params.jobPathParameter.resolve(id);
+    return client
+        .sendRequest(CheckpointSettingsHeaders.INSTANCE, params, EmptyRequestBody.getInstance())
+        .thenApply(
+            body -> {
+              CheckpointSettings read =
+                  new CheckpointSettings(
+                      Duration.ofMillis(body.interval()),
+                      Duration.ofMillis(body.timeout()),
+                      Duration.ofMillis(body.minPause()),
+                      body.tolerableFailedCheckpoints());
+              if (checkpointSettings.size() >= SETTINGS_KEPT) {
+                checkpointSettings.clear();
+              }
+              checkpointSettings.put(key, read);
+              return Optional.of(read);
+            })
+        .exceptionally(failure -> Optional.empty());
   }
 
   @Override

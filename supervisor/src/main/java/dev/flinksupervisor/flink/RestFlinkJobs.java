@@ -1,56 +1,54 @@
 package dev.flinksupervisor.flink;
 
 import dev.flinksupervisor.slots.Capacity;
-import dev.flinksupervisor.slots.SlotProfile;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.resources.ExternalResource;
 import org.apache.flink.client.deployment.StandaloneClusterId;
-import org.apache.flink.client.program.PackagedProgram;
-import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.jobmanager.scheduler.SlotSharingGroup;
 
 /**
- * {@link FlinkJobs} with Flink's client: {@link PackagedProgram} runs the jar's main method to
+ * {@link FlinkJobs} with Flink's client: a {@link JobGraphBuilder} runs the jar's main method to
  * build the job graph, and {@link RestClusterClient} uploads the jar and submits it.
  */
 public final class RestFlinkJobs implements FlinkJobs {
   private final RestClusterClient<StandaloneClusterId> client;
-  private final Configuration flinkConfiguration;
+  private final JobGraphBuilder graphs;
   private final Duration timeout;
   private final Executor executor;
 
   public RestFlinkJobs(
       RestClusterClient<StandaloneClusterId> client,
-      Configuration flinkConfiguration,
+      JobGraphBuilder graphs,
       Duration timeout,
       Executor executor) {
     this.client = client;
-    this.flinkConfiguration = flinkConfiguration;
+    this.graphs = graphs;
     this.timeout = timeout;
     this.executor = executor;
   }
 
+  /** Where one submission stands: its graph being built, sent, or given up before it was sent. */
+  private static final int BUILDING = 0;
+
+  private static final int SENT = 1;
+  private static final int GIVEN_UP = 2;
+
   @Override
   public CompletableFuture<Void> submit(Submission s) {
-    java.util.concurrent.atomic.AtomicBoolean sent =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger stage =
+        new java.util.concurrent.atomic.AtomicInteger(BUILDING);
     return CompletableFuture.supplyAsync(() -> jobGraph(s), executor)
         .thenCompose(
             graph -> {
-              sent.set(true);
+              // A graph that arrives after the submission timed out is never sent: the caller
+              // has recorded the submission as not sent.
+              if (!stage.compareAndSet(BUILDING, SENT)) {
+                return CompletableFuture.failedFuture(
+                    new java.util.concurrent.CancellationException("given up before it was sent"));
+              }
               return client.submitJob(graph);
             })
         .thenApply(id -> (Void) null)
@@ -66,8 +64,9 @@ public final class RestFlinkJobs implements FlinkJobs {
                           && failure.getCause() != null
                       ? failure.getCause()
                       : failure;
+              boolean notSent = stage.compareAndSet(BUILDING, GIVEN_UP) || stage.get() == GIVEN_UP;
               throw new java.util.concurrent.CompletionException(
-                  sent.get() ? cause : new NotSent(cause));
+                  notSent ? new NotSent(cause) : cause);
             });
   }
 
@@ -91,66 +90,9 @@ public final class RestFlinkJobs implements FlinkJobs {
     return TaskManagerReads.capacity(client).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /**
-   * Sets the resource profile of each named slot-sharing group, which the default scheduler
-   * honours; refuses a name the job does not have.
-   */
-  static void applyProfiles(JobGraph graph, Map<String, SlotProfile> profiles) {
-    if (profiles == null || profiles.isEmpty()) {
-      return;
-    }
-    Map<String, SlotSharingGroup> groups = new TreeMap<>();
-    for (SlotSharingGroup group : graph.getSlotSharingGroups()) {
-      groups.put(group.getSlotSharingGroupName(), group);
-    }
-    for (Map.Entry<String, SlotProfile> e : profiles.entrySet()) {
-      SlotSharingGroup group = groups.get(e.getKey());
-      if (group == null) {
-        throw new UnknownSlotSharingGroup(
-            "The job has no slot-sharing group '" + e.getKey() + "'; it has " + groups.keySet());
-      }
-      group.setResourceProfile(resourceProfile(e.getValue()));
-    }
-  }
-
-  public static ResourceProfile resourceProfile(SlotProfile p) {
-    ResourceProfile.Builder b =
-        ResourceProfile.newBuilder()
-            .setCpuCores(p.cpuCores())
-            .setTaskHeapMemory(MemorySize.parse(p.taskHeap()))
-            .setTaskOffHeapMemory(memory(p.taskOffHeap()))
-            .setManagedMemory(memory(p.managedMemory()))
-            .setNetworkMemory(MemorySize.ZERO);
-    p.extended().forEach((name, value) -> b.setExtendedResource(new ExternalResource(name, value)));
-    return b.build();
-  }
-
-  private static MemorySize memory(String size) {
-    return size == null || size.isBlank() ? MemorySize.ZERO : MemorySize.parse(size);
-  }
-
   private JobGraph jobGraph(Submission s) {
-    SavepointRestoreSettings restore =
-        s.restorePath() == null
-            ? SavepointRestoreSettings.none()
-            : SavepointRestoreSettings.forPath(s.restorePath(), s.allowNonRestoredState());
-    try (PackagedProgram program =
-        PackagedProgram.newBuilder()
-            .setJarFile(s.jar().toFile())
-            .setEntryPointClassName(s.entryClass())
-            .setArguments(s.args().toArray(String[]::new))
-            .setConfiguration(flinkConfiguration)
-            .setSavepointRestoreSettings(restore)
-            .build()) {
-      int parallelism =
-          s.parallelism() != null
-              ? s.parallelism()
-              : flinkConfiguration.get(CoreOptions.DEFAULT_PARALLELISM);
-      JobGraph graph =
-          PackagedProgramUtils.createJobGraph(
-              program, flinkConfiguration, parallelism, JobID.fromHexString(s.jobId()), false);
-      applyProfiles(graph, s.slotProfiles());
-      return graph;
+    try {
+      return graphs.build(s);
     } catch (UnknownSlotSharingGroup e) {
       throw e;
     } catch (Exception e) {

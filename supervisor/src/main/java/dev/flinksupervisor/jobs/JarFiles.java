@@ -51,7 +51,21 @@ public final class JarFiles {
                   ? " Uploaded jars live as long as the upload directory does; upload it again."
                   : ""));
     }
-    return jar;
+    // A link under the directory may point anywhere: the file it resolves to must be there too.
+    Path real;
+    try {
+      real = jar.toRealPath();
+      if (!real.startsWith(base.toRealPath())) {
+        throw new Refused(
+            Refused.Kind.BAD_INPUT,
+            "jarPath",
+            "The jar must be under " + base + "; '" + spec.jarPath() + "' links outside it.");
+      }
+    } catch (IOException e) {
+      throw new Refused(
+          Refused.Kind.BAD_INPUT, "jarPath", "The jar at " + jar + " cannot be read: " + e);
+    }
+    return real;
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.flinksupervisor.jobs;
 
 import dev.flinksupervisor.flink.CheckpointFiles;
 import dev.flinksupervisor.flink.CheckpointInfo;
-import dev.flinksupervisor.flink.RestoredFrom;
 import dev.flinksupervisor.jobs.OwnedJob.Submission;
 import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
 import dev.flinksupervisor.savepoints.SavepointBook;
@@ -240,14 +239,23 @@ public final class Recovery {
    * successor is submitted (see {@link JobService}).
    */
   private void restartBehind(OwnedJob job, StateRegression regression) {
-    long startedAt = regression.restored().map(RestoredFrom::restoredAt).orElse(clock.millis());
+    // What the run restored tells when it started; without it, nothing completed after the
+    // newest checkpoint from before counts, but a checkpoint written beside it with a higher id
+    // (the regressed run's ids began again below it).
+    Instant cutoff =
+        regression
+            .restored()
+            .map(r -> Instant.ofEpochMilli(r.restoredAt()))
+            .orElse(Instant.ofEpochMilli(regression.newer().completedAt() + 1));
+    Instant writtenBefore =
+        regression.restored().map(r -> Instant.ofEpochMilli(r.restoredAt())).orElse(Instant.MAX);
     restartFrom(
         job,
         "it started from state older than checkpoint "
             + regression.newer().id()
             + " that it had completed",
         false,
-        newestState(job, Instant.ofEpochMilli(startedAt), Optional.of(regression.newer())));
+        newestState(job, cutoff, writtenBefore, Optional.of(regression.newer())));
   }
 
   /**
@@ -256,7 +264,8 @@ public final class Recovery {
    * @param requested by hand: a record that cannot be stored is refused (503) instead of retried
    */
   private Optional<OwnedJob> restartFromLatest(OwnedJob job, String why, boolean requested) {
-    return restartFrom(job, why, requested, newestState(job, Instant.MAX, Optional.empty()));
+    return restartFrom(
+        job, why, requested, newestState(job, Instant.MAX, Instant.MAX, Optional.empty()));
   }
 
   private Optional<OwnedJob> restartFrom(
@@ -334,13 +343,14 @@ public final class Recovery {
   }
 
   /**
-   * The newest state of the job's runs completed before {@code before}: the sidecar's savepoints,
-   * the newest checkpoint it knows of each run, and the newest complete checkpoint written beside
-   * the current run's (or {@code known}) in its checkpoint directory. The directory is read because
-   * what the sidecar knows may be a few checkpoints old, and Flink deletes subsumed checkpoints.
+   * The newest state of the job's runs: the sidecar's savepoints and the newest checkpoint it knows
+   * of each run, completed before {@code before}; the current run's known checkpoint (or {@code
+   * known}); and the newest complete checkpoint written beside it in its checkpoint directory
+   * before {@code writtenBefore}, with an id not below it. The directory is read because what the
+   * sidecar knows may be a few checkpoints old, and Flink deletes subsumed checkpoints.
    */
   private Optional<State> newestState(
-      OwnedJob job, Instant before, Optional<CheckpointInfo> known) {
+      OwnedJob job, Instant before, Instant writtenBefore, Optional<CheckpointInfo> known) {
     List<String> runs = new ArrayList<>(job.previousJobIds());
     runs.add(job.jobId());
     List<State> candidates = new ArrayList<>();
@@ -359,11 +369,11 @@ public final class Recovery {
         current = restorable.filter(c -> !c.savepoint());
       }
     }
-    current.ifPresent(c -> candidates.add(State.of(c)));
-    current.flatMap(c -> writtenBeside(job, c, before)).ifPresent(candidates::add);
-    return candidates.stream()
-        .filter(c -> c.completedAt().isBefore(before))
-        .max(Comparator.comparing(State::completedAt));
+    List<State> states =
+        new ArrayList<>(candidates.stream().filter(c -> c.completedAt().isBefore(before)).toList());
+    current.ifPresent(c -> states.add(State.of(c)));
+    current.flatMap(c -> writtenBeside(job, c, writtenBefore)).ifPresent(states::add);
+    return states.stream().max(Comparator.comparing(State::completedAt));
   }
 
   private Optional<State> writtenBeside(OwnedJob job, CheckpointInfo known, Instant before) {

@@ -264,7 +264,7 @@ public final class SavepointBook implements LedgerSection {
     Map<String, SavepointRecord> theirRecords = new LinkedHashMap<>();
     Map<String, SavepointPolicy> theirPolicies = Map.of();
     if (stored != null) {
-      Stored parsed = Json.mapper().readValue(stored, Stored.class);
+      Stored parsed = Json.recordMapper().readValue(stored, Stored.class);
       if (parsed.records() != null) {
         parsed.records().forEach(r -> theirRecords.put(r.id(), r));
       }

@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param retainCount keep at most this many completed savepoints
  * @param retainAge dispose of completed savepoints older than this
  * @param onShutdown take a savepoint when the ACTIVE sidecar is stopped (pod deletion)
+ * @param paused no scheduled savepoint is taken while set; on request and shutdown ones still are
+ * @param jitter each scheduled savepoint starts up to this long after its time, by an offset fixed
+ *     per job and time, so that many jobs on one schedule do not savepoint at once (null: none)
+ * @param catchUp what happens to a scheduled time that passed while no sidecar was ACTIVE
  */
 public record SavepointPolicy(
     Duration interval,
@@ -24,9 +28,38 @@ public record SavepointPolicy(
     List<BlackoutWindow> blackouts,
     int retainCount,
     Duration retainAge,
-    boolean onShutdown) {
+    boolean onShutdown,
+    boolean paused,
+    Duration jitter,
+    CatchUp catchUp) {
+
+  /** What happens to scheduled times missed while no sidecar was ACTIVE. */
+  public enum CatchUp {
+    /** One savepoint is taken as soon as a sidecar is ACTIVE again, however many were missed. */
+    ONCE,
+    /** Missed times are skipped; the next one after the sidecar became ACTIVE is kept. */
+    SKIP
+  }
+
+  /** A policy that is not paused, without jitter, catching up once. */
+  public SavepointPolicy(
+      Duration interval,
+      String cron,
+      List<BlackoutWindow> blackouts,
+      int retainCount,
+      Duration retainAge,
+      boolean onShutdown) {
+    this(interval, cron, blackouts, retainCount, retainAge, onShutdown, false, null, CatchUp.ONCE);
+  }
 
   public SavepointPolicy {
+    if (jitter != null && jitter.isNegative()) {
+      throw new IllegalArgumentException("jitter must not be negative");
+    }
+    if (jitter != null && interval != null && jitter.compareTo(interval) >= 0) {
+      throw new IllegalArgumentException("jitter must be shorter than the interval");
+    }
+    catchUp = catchUp == null ? CatchUp.ONCE : catchUp;
     if (interval != null && (interval.isNegative() || interval.isZero())) {
       throw new IllegalArgumentException("interval must be longer than zero");
     }
@@ -42,22 +75,79 @@ public record SavepointPolicy(
     blackouts = blackouts == null ? List.of() : List.copyOf(blackouts);
   }
 
+  /** The same policy, paused or not. */
+  public SavepointPolicy withPaused(boolean pause) {
+    return new SavepointPolicy(
+        interval, cron, blackouts, retainCount, retainAge, onShutdown, pause, jitter, catchUp);
+  }
+
   /**
-   * Whether a scheduled savepoint is due now, given when the previous scheduled one (or, before
-   * any, the first sight of the job) was requested.
+   * Whether a scheduled savepoint of {@code jobId} is due now, given when the previous scheduled
+   * one was requested (before any: when the job was first seen, plus its jitter offset) and since
+   * when this sidecar has been ACTIVE.
+   *
+   * <p>An interval counts from the previous request, so a job's offset within the jitter, taken
+   * once at its first, carries on without drift; a cron time gets the offset added each time. A
+   * time that passed before the sidecar became ACTIVE is caught up at that moment plus the offset
+   * (ONCE), so that jobs spread there too, or skipped for the next time after it (SKIP).
    */
-  public boolean scheduledDue(Instant previous, Instant now) {
-    boolean due = false;
-    if (interval != null) {
-      due = !previous.plus(interval).isAfter(now);
+  public boolean scheduledDue(String jobId, Instant previous, Instant activeSince, Instant now) {
+    if (paused) {
+      return false;
     }
-    if (!due && cron != null) {
-      Optional<Duration> sinceLast =
-          ExecutionTime.forCron(BlackoutWindow.parse(cron))
-              .lastExecution(now.atZone(ZoneOffset.UTC))
-              .map(last -> Duration.between(last.toInstant(), now));
-      due = sinceLast.isPresent() && now.minus(sinceLast.get()).isAfter(previous);
+    Duration offset = jitterOf(jobId);
+    Optional<Instant> due =
+        earliest(
+            Optional.ofNullable(interval).map(previous::plus),
+            cronAfter(previous).map(t -> t.plus(offset)));
+    if (due.isPresent() && due.get().isBefore(activeSince)) {
+      due =
+          catchUp == CatchUp.ONCE
+              ? Optional.of(activeSince.plus(offset))
+              : earliest(
+                  Optional.ofNullable(interval).map(i -> firstStepFrom(previous, i, activeSince)),
+                  cronAfter(activeSince.minusMillis(1)).map(t -> t.plus(offset)));
     }
-    return due && blackouts.stream().noneMatch(b -> b.covers(now));
+    return due.isPresent()
+        && !due.get().isAfter(now)
+        && blackouts.stream().noneMatch(b -> b.covers(now));
+  }
+
+  /** The first of {@code start + k * step} (k at least 1) that is not before {@code notBefore}. */
+  private static Instant firstStepFrom(Instant start, Duration step, Instant notBefore) {
+    long steps = Math.max(1, Duration.between(start, notBefore).toMillis() / step.toMillis());
+    Instant at = start.plus(step.multipliedBy(steps));
+    return at.isBefore(notBefore) ? at.plus(step) : at;
+  }
+
+  private Optional<Instant> cronAfter(Instant after) {
+    return Optional.ofNullable(cron)
+        .flatMap(
+            c ->
+                ExecutionTime.forCron(BlackoutWindow.parse(c))
+                    .nextExecution(after.atZone(ZoneOffset.UTC)))
+        .map(t -> t.toInstant());
+  }
+
+  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
+  }
+
+  /**
+   * The job's start offset within the jitter: the same in every sidecar and at every time,
+   * different between jobs.
+   */
+  Duration jitterOf(String jobId) {
+    if (jitter == null || jitter.toMillis() == 0) {
+      return Duration.ZERO;
+    }
+    long seed = jobId.hashCode() * 0x9E3779B97F4A7C15L;
+    return Duration.ofMillis(new java.util.SplittableRandom(seed).nextLong(jitter.toMillis()));
   }
 }

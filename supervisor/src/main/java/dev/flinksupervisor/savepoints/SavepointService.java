@@ -582,8 +582,10 @@ public final class SavepointService {
               .filter(r -> r.origin() == SavepointOrigin.SCHEDULED)
               .map(SavepointRecord::requestedAt)
               .max(Comparator.naturalOrder())
-              .orElse(seen);
-      if (policy.scheduledDue(previous, now)) {
+              .orElse(seen.plus(policy.jitterOf(jobId)));
+      Instant activeSince =
+          Optional.ofNullable(cluster.snapshot().leadership().roleSince()).orElse(seen);
+      if (policy.scheduledDue(jobId, previous, activeSince, now)) {
         SavepointRecord record =
             newRecord(ids.get(), jobId, null, null, SavepointOrigin.SCHEDULED, false);
         if (book.putUnlessInFlight(record).isEmpty()) {

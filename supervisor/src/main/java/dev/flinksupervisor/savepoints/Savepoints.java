@@ -45,17 +45,13 @@ public final class Savepoints implements AutoCloseable {
   }
 
   static SavepointSettings settings(SupervisorConfig config) {
-    SavepointPolicy defaults =
-        new SavepointPolicy(
-            config.getOptional(SupervisorOptions.SAVEPOINT_INTERVAL).orElse(null),
-            config.getOptional(SupervisorOptions.SAVEPOINT_CRON).orElse(null),
-            config
-                .getOptional(SupervisorOptions.SAVEPOINT_BLACKOUT)
-                .map(List::of)
-                .orElse(List.of()),
-            config.get(SupervisorOptions.SAVEPOINT_RETAIN_COUNT),
-            config.get(SupervisorOptions.SAVEPOINT_RETAIN_AGE),
-            config.get(SupervisorOptions.SAVEPOINT_ON_SHUTDOWN));
+    SavepointPolicy defaults;
+    try {
+      defaults = defaultPolicy(config);
+    } catch (IllegalArgumentException e) {
+      throw new dev.flinksupervisor.config.ConfigException(
+          "The savepoints.* options do not make a policy: " + e.getMessage());
+    }
     return new SavepointSettings(
         defaults,
         config.get(SupervisorOptions.SAVEPOINT_TIMEOUT),
@@ -63,6 +59,19 @@ public final class Savepoints implements AutoCloseable {
         new Backoff(config.get(SupervisorOptions.SAVEPOINT_RETRY_BACKOFF), Duration.ofMinutes(5)),
         config.getOptional(SupervisorOptions.SAVEPOINT_TARGET_DIRECTORY).orElse(null),
         config.get(SupervisorOptions.SAVEPOINT_FORMAT));
+  }
+
+  private static SavepointPolicy defaultPolicy(SupervisorConfig config) {
+    return new SavepointPolicy(
+        config.getOptional(SupervisorOptions.SAVEPOINT_INTERVAL).orElse(null),
+        config.getOptional(SupervisorOptions.SAVEPOINT_CRON).orElse(null),
+        config.getOptional(SupervisorOptions.SAVEPOINT_BLACKOUT).map(List::of).orElse(List.of()),
+        config.get(SupervisorOptions.SAVEPOINT_RETAIN_COUNT),
+        config.get(SupervisorOptions.SAVEPOINT_RETAIN_AGE),
+        config.get(SupervisorOptions.SAVEPOINT_ON_SHUTDOWN),
+        false,
+        config.get(SupervisorOptions.SAVEPOINT_JITTER),
+        config.get(SupervisorOptions.SAVEPOINT_CATCH_UP));
   }
 
   @Override

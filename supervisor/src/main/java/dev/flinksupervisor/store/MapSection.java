@@ -83,7 +83,7 @@ public abstract class MapSection<V> implements LedgerSection {
 
   @Override
   public final synchronized void merge(String stored) throws Exception {
-    Map<String, V> theirs = stored == null ? Map.of() : Json.mapper().readValue(stored, type);
+    Map<String, V> theirs = stored == null ? Map.of() : Json.recordMapper().readValue(stored, type);
     boolean same = entries.merge(theirs);
     version++;
     if (same) {

@@ -190,7 +190,7 @@ public final class EventLog implements LedgerSection {
     List<Event> theirs =
         stored == null
             ? List.of()
-            : Json.mapper().readValue(stored, new TypeReference<List<Event>>() {});
+            : Json.recordMapper().readValue(stored, new TypeReference<List<Event>>() {});
     Map<Identity, Event> byIdentity = new HashMap<>();
     for (Event e : events) {
       byIdentity.put(Identity.of(e), e);

@@ -37,6 +37,7 @@ public final class EventTypes {
   public static final String SAVEPOINT_ABANDONED = "SAVEPOINT_ABANDONED";
   public static final String SAVEPOINT_DISPOSED = "SAVEPOINT_DISPOSED";
   public static final String SAVEPOINT_DISPOSAL_FAILED = "SAVEPOINT_DISPOSAL_FAILED";
+  public static final String SAVEPOINT_STALE = "SAVEPOINT_STALE";
   public static final String JOB_CANCELLED = "JOB_CANCELLED";
 
   // Jobs the sidecar submits and recovers.

@@ -97,7 +97,8 @@ public final class HealthEvaluator {
           p.lastCheckpoint().map(CheckpointInfo::completedAt).map(Instant::ofEpochMilli);
       Instant since = lastCompleted.filter(c -> c.isAfter(running)).orElse(running);
       Duration without = Duration.between(since, now);
-      if (without.compareTo(t.checkpointWindow()) >= 0) {
+      Duration window = checkpointWindow(t, p);
+      if (without.compareTo(window) >= 0) {
         reasons.add(
             new Health.Reason(
                 "NO_CHECKPOINT_PROGRESS",
@@ -105,7 +106,8 @@ public final class HealthEvaluator {
                 "No checkpoint completed for "
                     + minutes(without)
                     + " (window "
-                    + minutes(t.checkpointWindow())
+                    + minutes(window)
+                    + windowSource(t, p)
                     + ")."));
       }
       long failedInRow = history.failuresSinceLastCheckpoint(p);
@@ -120,7 +122,63 @@ public final class HealthEvaluator {
                     + ")."));
       }
     }
+    if (status == JobStatus.RUNNING && t.savepointFreshness() != null) {
+      Optional<CheckpointInfo> savepoint = progress.flatMap(JobProgress::lastSavepoint);
+      Instant started = Instant.ofEpochMilli(Math.max(0, summary.startTime()));
+      Instant since =
+          savepoint
+              .map(s -> Instant.ofEpochMilli(s.completedAt()))
+              .filter(at -> at.isAfter(started))
+              .orElse(started);
+      Duration age = Duration.between(since, now);
+      if (age.compareTo(t.savepointFreshness()) > 0) {
+        reasons.add(
+            new Health.Reason(
+                SAVEPOINT_STALE,
+                Verdict.DEGRADED,
+                savepoint
+                        .map(s -> "The newest savepoint (" + s.externalPath() + ") completed ")
+                        .orElse("No savepoint completed since the job started ")
+                    + minutes(age)
+                    + " ago, longer than its freshness threshold of "
+                    + minutes(t.savepointFreshness())
+                    + "."));
+      }
+    }
     return Health.of(reasons);
+  }
+
+  /** The code of the reason a job's newest savepoint is older than its threshold. */
+  public static final String SAVEPOINT_STALE = "SAVEPOINT_STALE";
+
+  /**
+   * The checkpoint window of a job: its own thresholds', or one that follows the job's checkpoint
+   * settings as its JobManager reports them, or a fallback until they are read.
+   */
+  static Duration checkpointWindow(HealthThresholds t, JobProgress p) {
+    if (t.checkpointWindow() != null) {
+      return t.checkpointWindow();
+    }
+    return p.checkpointSettings()
+        .map(dev.flinksupervisor.flink.CheckpointSettings::progressWindow)
+        .orElse(HealthThresholds.FALLBACK_CHECKPOINT_WINDOW);
+  }
+
+  private static String windowSource(HealthThresholds t, JobProgress p) {
+    if (t.checkpointWindow() != null) {
+      return "";
+    }
+    return p.checkpointSettings()
+        .map(
+            c ->
+                ", from the job's checkpoint interval "
+                    + c.interval().toMillis()
+                    + " ms, timeout "
+                    + c.timeout().toMillis()
+                    + " ms and "
+                    + c.tolerableFailures()
+                    + " tolerated failure(s)")
+        .orElse(", the job's checkpoint settings not read yet");
   }
 
   private static String minutes(Duration d) {

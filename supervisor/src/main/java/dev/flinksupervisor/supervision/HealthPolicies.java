@@ -19,10 +19,16 @@ public final class HealthPolicies extends MapSection<HealthThresholds> {
         new HealthThresholds(
             config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_RESTART_LIMIT),
             config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_RESTART_WINDOW),
-            config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_CHECKPOINT_WINDOW),
+            config
+                .getOptional(dev.flinksupervisor.config.SupervisorOptions.HEALTH_CHECKPOINT_WINDOW)
+                .orElse(null),
             config.get(
                 dev.flinksupervisor.config.SupervisorOptions.HEALTH_CHECKPOINT_FAILURE_LIMIT),
-            config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_STUCK_AFTER)));
+            config.get(dev.flinksupervisor.config.SupervisorOptions.HEALTH_STUCK_AFTER),
+            config
+                .getOptional(
+                    dev.flinksupervisor.config.SupervisorOptions.HEALTH_SAVEPOINT_FRESHNESS)
+                .orElse(null)));
   }
 
   /** The thresholds of a job: its own, or the default. */

@@ -105,7 +105,8 @@ public record JobView(
                         newest(before.lastSavepoint(), next.lastSavepoint()),
                         next.triggeredCheckpoints(),
                         next.failedCheckpoints(),
-                        next.restored()))
+                        next.restored(),
+                        next.checkpointSettings().or(before::checkpointSettings)))
             .orElse(next);
     return new JobView(
         summary,
@@ -156,9 +157,15 @@ public record JobView(
 
   /**
    * The newest of the JobManager's last completed checkpoint and the HA-retained one (read only
-   * while the JobManager does not answer).
+   * while the JobManager does not answer); for a run that went back behind the job's state, the
+   * newest checkpoint from before, which is what the record keeps too.
    */
   public Optional<Restorable> restorable() {
+    if (history.stateRegression().isPresent()) {
+      // The run went back: what it checkpoints since is older state than the job had reached.
+      return Optional.of(
+          new Restorable(history.stateRegression().get().newer(), Source.JOBMANAGER));
+    }
     Optional<Restorable> fromJobManager =
         lastCheckpoint().map(c -> new Restorable(c, Source.JOBMANAGER));
     Optional<Restorable> fromHa = retained.map(c -> new Restorable(c, Source.HA_CONFIGMAP));

@@ -134,7 +134,8 @@ public final class RestorableRecord implements LedgerSection {
   public synchronized void merge(String stored) throws Exception {
     Map<String, Entry> theirs = new LinkedHashMap<>();
     if (stored != null) {
-      List<Entry> parsed = Json.mapper().readValue(stored, new TypeReference<List<Entry>>() {});
+      List<Entry> parsed =
+          Json.recordMapper().readValue(stored, new TypeReference<List<Entry>>() {});
       parsed.forEach(e -> theirs.put(e.jobId(), e));
     }
     boolean same = entries.merge(theirs);

@@ -265,6 +265,8 @@ public final class SupervisionLoop implements AutoCloseable {
               thresholds.apply(view.id()),
               now);
       JobView previous = known.get(view.id());
+      recordIfNew(
+          HealthEvaluator.SAVEPOINT_STALE, EventTypes.SAVEPOINT_STALE, previous, view, health);
       Verdict before = previous == null ? Verdict.HEALTHY : previous.health().verdict();
       if (before != health.verdict()
           && !(previous == null && health.verdict() == Verdict.HEALTHY)) {
@@ -356,6 +358,19 @@ public final class SupervisionLoop implements AutoCloseable {
         .filter(e -> !Set.of("FINISHED", "CANCELED").contains(e.status()))
         .map(e -> JobView.firstSeen(summary, e.checkpoint()))
         .orElseGet(() -> JobView.firstSeen(summary));
+  }
+
+  /** Records an event of {@code type} when the job's health newly gives reason {@code code}. */
+  private void recordIfNew(
+      String code, String type, JobView previous, JobView view, Health health) {
+    Optional<Health.Reason> now =
+        health.reasons().stream().filter(r -> r.code().equals(code)).findFirst();
+    boolean before =
+        previous != null
+            && previous.health().reasons().stream().anyMatch(r -> r.code().equals(code));
+    if (now.isPresent() && !before) {
+      events.record(type, Severity.WARNING, view.id(), now.get().message());
+    }
   }
 
   private void recordHealth(JobView view, Health health) {

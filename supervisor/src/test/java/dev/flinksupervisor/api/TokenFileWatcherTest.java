@@ -56,5 +56,14 @@ class TokenFileWatcherTest {
         .hasMessageContaining("line 1")
         .hasMessageContaining("operator or viewer")
         .hasMessageNotContaining("s3cret-value");
+
+    for (String broken :
+        List.of("s3cret-value operator\n", "s3cret-value\n", "operator s3cret-value extra\n")) {
+      Files.writeString(file, broken);
+      assertThatThrownBy(() -> TokenFile.read(file))
+          .as(broken)
+          .hasMessageContaining("line 1")
+          .hasMessageNotContaining("s3cret-value");
+    }
   }
 }

@@ -208,6 +208,23 @@ class JobServiceTest {
   }
 
   @Test
+  void a_link_in_the_jar_directory_counts_where_it_points(@TempDir Path elsewhere)
+      throws Exception {
+    Path outside = Files.writeString(elsewhere.resolve("outside.jar"), "a jar kept elsewhere");
+    Files.createSymbolicLink(jars.resolve("linked-out.jar"), outside);
+    Files.createSymbolicLink(jars.resolve("linked-in.jar"), jars.resolve("app.jar"));
+
+    assertThatThrownBy(() -> service.submit(spec("linked-out.jar", RecoveryPolicy.NONE)))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining("links outside");
+    assertThat(owned.all()).isEmpty();
+
+    service.submit(spec("linked-in.jar", RecoveryPolicy.NONE));
+    assertThat(flink.submitted).hasSize(1);
+    assertThat(flink.submitted.get(0).jar()).isEqualTo(jars.resolve("app.jar").toRealPath());
+  }
+
+  @Test
   void a_submission_flink_refuses_is_recorded_as_refused_with_the_reason() {
     flink.submit =
         s ->
@@ -448,6 +465,61 @@ class JobServiceTest {
               assertThat(e.type()).isEqualTo(EventTypes.RECOVERY_STARTED);
               assertThat(e.message()).contains("older than checkpoint 40", "chk-43");
             });
+  }
+
+  @Test
+  void a_run_that_began_again_without_state_is_run_from_before_it_not_from_its_own_state() {
+    OwnedJob first = service.submit(spec("app.jar", RESTART));
+    long t = T0.toEpochMilli();
+    CheckpointInfo seen = new CheckpointInfo(40, t + 40_000, false, "file:/cp/j/chk-40");
+    checkpointsOnDisk =
+        (known, before) ->
+            Optional.of(new CheckpointInfo(43, t + 43_000, false, "file:/cp/j/chk-43"));
+    // Checkpoint ids began again (chk-2 after chk-40): the run started without the job's state.
+    JobView view =
+        JobView.firstSeen(new JobSummary(first.jobId(), "app", JobStatus.RUNNING, 1, -1, 1, 1))
+            .withProgress(
+                new JobProgress(0, Optional.of(seen), Optional.empty(), 40, 0), clock.instant())
+            .withProgress(
+                new JobProgress(
+                    0,
+                    Optional.of(new CheckpointInfo(2, t + 50_000, false, "file:/cp/j/chk-2")),
+                    Optional.empty(),
+                    2,
+                    0),
+                clock.instant());
+    assertThat(view.history().stateRegression()).isPresent();
+    assertThat(view.restorable().orElseThrow().checkpoint())
+        .as("what the record keeps: the state from before")
+        .isEqualTo(seen);
+    // A savepoint the regressed run took is its state too: not a place to restart from.
+    book.put(
+        new dev.flinksupervisor.savepoints.SavepointRecord(
+            "sp-of-regressed-run",
+            first.jobId(),
+            "t",
+            dev.flinksupervisor.savepoints.SavepointState.COMPLETED,
+            dev.flinksupervisor.savepoints.SavepointOrigin.SCHEDULED,
+            null,
+            null,
+            false,
+            Instant.ofEpochMilli(t + 55_000),
+            Instant.ofEpochMilli(t + 55_000),
+            Instant.ofEpochMilli(t + 56_000),
+            "file:/sp/savepoint-regressed",
+            null,
+            1,
+            null,
+            false,
+            null));
+    Map<String, JobView> jobs = new HashMap<>(cluster.snapshot().jobs());
+    jobs.put(first.jobId(), view);
+    cluster.update(s -> s.withJobs(jobs, clock.instant()));
+
+    recovery.tick(true);
+
+    assertThat(owned.all().get(0).restorePath()).isEqualTo("file:/cp/j/chk-43");
+    assertThat(flink.cancelled).containsExactly(first.jobId());
   }
 
   @Test

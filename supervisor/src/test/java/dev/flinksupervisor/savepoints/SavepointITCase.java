@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flinksupervisor.Sidecar;
+import dev.flinksupervisor.config.SupervisorOptions;
 import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.EmbeddedFlink;
 import dev.flinksupervisor.testing.DemoJobCounts;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -172,6 +174,65 @@ class SavepointITCase {
                 ? true
                 : null);
     assertThat(savepointDir).doesNotExist();
+  }
+
+  private static long scheduled(HttpTestClient http, String job) {
+    long n = 0;
+    for (JsonNode r :
+        http.get("/api/v1/jobs/" + job + "/savepoints", TOKEN).json().get("savepoints")) {
+      if (r.get("origin").asText().equals("SCHEDULED")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void a_paused_schedule_takes_no_savepoint_until_it_is_resumed() throws Exception {
+    sidecar = settings().set(SupervisorOptions.SAVEPOINT_INTERVAL, "1s").start();
+    HttpTestClient http = new HttpTestClient(sidecar.apiPort());
+    String job = flink.submitDemoJob("--name", "paused").toHexString();
+    awaitRunning(http, job);
+    Await.until(
+        "a scheduled savepoint", PATIENCE, () -> scheduled(http, job) >= 1 ? Boolean.TRUE : null);
+
+    Response paused = post(http, "/api/v1/jobs/" + job + "/savepoint-policy/pause", "");
+    assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+    assertThat(paused.json().get("paused").asBoolean()).isTrue();
+    assertThat(paused.json().get("interval").asText()).isEqualTo("PT1S");
+    // Whatever was in flight when it was paused ends; then nothing new starts.
+    Await.until(
+        "no savepoint in flight",
+        PATIENCE,
+        () -> {
+          for (JsonNode r :
+              http.get("/api/v1/jobs/" + job + "/savepoints", TOKEN).json().get("savepoints")) {
+            String state = r.get("state").asText();
+            if (state.equals("TRIGGER_PENDING") || state.equals("IN_PROGRESS")) {
+              return null;
+            }
+          }
+          return Boolean.TRUE;
+        });
+    long before = scheduled(http, job);
+    Instant until = Instant.now().plusSeconds(4);
+    Await.until(
+        "4 s to pass without a scheduled savepoint (interval 1 s)",
+        Duration.ofSeconds(30),
+        Duration.ofMillis(250),
+        () -> {
+          assertThat(scheduled(http, job))
+              .as("scheduled savepoints while paused")
+              .isEqualTo(before);
+          return Instant.now().isAfter(until) ? Boolean.TRUE : null;
+        });
+
+    Response resumed = post(http, "/api/v1/jobs/" + job + "/savepoint-policy/resume", "");
+    assertThat(resumed.json().get("paused").asBoolean()).isFalse();
+    Await.until(
+        "a scheduled savepoint after resuming",
+        PATIENCE,
+        () -> scheduled(http, job) > before ? Boolean.TRUE : null);
   }
 
   @Test

@@ -193,4 +193,126 @@ class HealthEvaluatorTest {
     assertThat(h.verdict()).isEqualTo(Verdict.UNKNOWN);
     assertThat(h.reasons().get(0).message()).contains("12000 ms").contains("HEALTHY");
   }
+
+  private static final HealthThresholds FOLLOWING_THE_JOB =
+      new HealthThresholds(3, Duration.ofMinutes(10), null, 3, Duration.ofMinutes(5));
+
+  private static Optional<String> noProgressReason(
+      HealthThresholds t, JobProgress p, Duration sinceLastCheckpoint) {
+    return HealthEvaluator.evaluate(
+            job(JobStatus.RUNNING, T0.minusSeconds(3600)),
+            Optional.of(p),
+            JobHistory.EMPTY,
+            Optional.empty(),
+            t,
+            T0.plus(sinceLastCheckpoint))
+        .reasons()
+        .stream()
+        .filter(r -> r.code().equals("NO_CHECKPOINT_PROGRESS"))
+        .map(Health.Reason::message)
+        .findFirst();
+  }
+
+  @Test
+  void the_checkpoint_window_follows_the_jobs_own_settings_unless_one_is_set() {
+    // Interval 1 s, timeout 2 s, one tolerated failure: (1 + 1) x (1 s + 2 s) + 1 s = 7 s.
+    JobProgress p =
+        progress(0, T0, 10, 0)
+            .withCheckpointSettings(
+                Optional.of(
+                    new dev.flinksupervisor.flink.CheckpointSettings(
+                        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO, 1)));
+
+    assertThat(noProgressReason(FOLLOWING_THE_JOB, p, Duration.ofSeconds(6))).isEmpty();
+    assertThat(noProgressReason(FOLLOWING_THE_JOB, p, Duration.ofSeconds(8)))
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .contains("window 7 s")
+                    .contains("interval 1000 ms, timeout 2000 ms and 1 tolerated failure"));
+    // An explicit window is the operator's choice.
+    assertThat(noProgressReason(T, p, Duration.ofSeconds(8))).isEmpty();
+    // Until the job's settings are read, the fallback applies.
+    assertThat(noProgressReason(FOLLOWING_THE_JOB, progress(0, T0, 10, 0), Duration.ofMinutes(9)))
+        .isEmpty();
+    assertThat(noProgressReason(FOLLOWING_THE_JOB, progress(0, T0, 10, 0), Duration.ofMinutes(11)))
+        .hasValueSatisfying(m -> assertThat(m).contains("not read yet"));
+  }
+
+  @Test
+  void a_longer_minimum_pause_than_the_interval_widens_the_window() {
+    assertThat(
+            new dev.flinksupervisor.flink.CheckpointSettings(
+                    Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), 0)
+                .progressWindow())
+        .isEqualTo(Duration.ofSeconds(16));
+    assertThat(
+            new dev.flinksupervisor.flink.CheckpointSettings(
+                    Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ZERO, Integer.MAX_VALUE)
+                .progressWindow())
+        .as("unlimited tolerated failures")
+        .isEqualTo(dev.flinksupervisor.flink.CheckpointSettings.LONGEST_WINDOW);
+    assertThat(
+            new dev.flinksupervisor.flink.CheckpointSettings(
+                    Duration.ofMillis(Long.MAX_VALUE), Duration.ofMinutes(10), Duration.ZERO, 3)
+                .progressWindow())
+        .as("no periodic checkpoints")
+        .isEqualTo(dev.flinksupervisor.flink.CheckpointSettings.LONGEST_WINDOW);
+  }
+
+  @Test
+  void a_savepoint_older_than_the_freshness_threshold_is_stale() {
+    HealthThresholds fresh15 =
+        new HealthThresholds(
+            3, Duration.ofMinutes(10), null, 3, Duration.ofMinutes(5), Duration.ofMinutes(15));
+    JobSummary running =
+        new JobSummary(
+            "j", "orders", JobStatus.RUNNING, T0.minusSeconds(7200).toEpochMilli(), -1, 0, 0);
+    JobProgress withSavepoint =
+        new JobProgress(
+            0,
+            Optional.empty(),
+            Optional.of(
+                new CheckpointInfo(
+                    9, T0.minusSeconds(20 * 60).toEpochMilli(), true, "file:/sp/savepoint-9")),
+            0,
+            0);
+
+    Health stale =
+        HealthEvaluator.evaluate(
+            running, Optional.of(withSavepoint), JobHistory.EMPTY, Optional.empty(), fresh15, T0);
+    assertThat(stale.verdict()).isEqualTo(Verdict.DEGRADED);
+    assertThat(stale.reasons())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.code()).isEqualTo("SAVEPOINT_STALE");
+              assertThat(r.message())
+                  .contains("file:/sp/savepoint-9")
+                  .contains("20 min ago")
+                  .contains("15 min");
+            });
+
+    Health fresh =
+        HealthEvaluator.evaluate(
+            running,
+            Optional.of(withSavepoint),
+            JobHistory.EMPTY,
+            Optional.empty(),
+            fresh15,
+            T0.minusSeconds(10 * 60));
+    assertThat(fresh.reasons()).isEmpty();
+
+    Health none =
+        HealthEvaluator.evaluate(
+            running, Optional.empty(), JobHistory.EMPTY, Optional.empty(), fresh15, T0);
+    assertThat(none.reasons())
+        .singleElement()
+        .satisfies(r -> assertThat(r.message()).startsWith("No savepoint completed since"));
+
+    Health notJudged =
+        HealthEvaluator.evaluate(
+            running, Optional.of(withSavepoint), JobHistory.EMPTY, Optional.empty(), T, T0);
+    assertThat(notJudged.reasons()).isEmpty();
+  }
 }

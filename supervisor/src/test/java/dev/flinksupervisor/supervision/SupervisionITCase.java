@@ -72,6 +72,69 @@ class SupervisionITCase {
   }
 
   @Test
+  void a_job_is_judged_by_the_checkpointing_it_set_in_its_code_and_its_savepoints_freshness()
+      throws Exception {
+    HttpTestClient http = new HttpTestClient(sidecar.apiPort());
+    // The interval is set in the job's code (DemoJob), not in the cluster's configuration.
+    JobID job = flink.submitDemoJob("--name", "in-code", "--checkpoint-interval", "700");
+    JsonNode read =
+        Await.until(
+            "the job's checkpoint settings",
+            PATIENCE,
+            () -> {
+              JsonNode j = http.get("/api/v1/jobs/" + job, TOKEN).json();
+              return j.has("checkpointing") ? j : null;
+            });
+    assertThat(read.at("/checkpointing/interval").asText()).isEqualTo("PT0.7S");
+    assertThat(read.at("/checkpointing/timeout").asText()).isEqualTo("PT10M");
+
+    HttpTestClient.Response set =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        http.baseUrl() + "/api/v1/jobs/" + job + "/health-thresholds"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"savepointFreshness\": \"PT8S\"}"))
+                .build());
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    assertThat(set.json().get("savepointFreshness").asText()).isEqualTo("PT8S");
+
+    JsonNode stale = awaitVerdict(http, job, "DEGRADED", "SAVEPOINT_STALE");
+    assertThat(stale.at("/health/reasons/0/message").asText())
+        .startsWith("No savepoint completed since the job started");
+    Await.until(
+        "a SAVEPOINT_STALE event",
+        PATIENCE,
+        () ->
+            http.get("/api/v1/events?jobId=" + job, TOKEN)
+                    .json()
+                    .get("events")
+                    .findValuesAsText("type")
+                    .contains("SAVEPOINT_STALE")
+                ? Boolean.TRUE
+                : null);
+
+    HttpTestClient.Response savepoint =
+        http.postJson("/api/v1/jobs/" + job + "/savepoints", TOKEN, "{}");
+    assertThat(savepoint.status()).as(savepoint.body()).isEqualTo(202);
+    Await.until(
+        "the fresh savepoint to make the job HEALTHY",
+        PATIENCE,
+        () ->
+            "HEALTHY"
+                    .equals(
+                        http.get("/api/v1/jobs/" + job, TOKEN)
+                            .json()
+                            .at("/health/verdict")
+                            .asText())
+                ? Boolean.TRUE
+                : null);
+  }
+
+  @Test
   void a_restart_loop_is_unhealthy_and_says_why() throws Exception {
     HttpTestClient http = new HttpTestClient(sidecar.apiPort());
     List<String> streamed = new CopyOnWriteArrayList<>();
