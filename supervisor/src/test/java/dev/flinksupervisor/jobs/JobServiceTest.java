@@ -105,6 +105,32 @@ class JobServiceTest {
             (known, before) -> checkpointsOnDisk.apply(known, before));
   }
 
+  private static dev.flinksupervisor.savepoints.SavepointRecord completedSavepoint(
+      String id,
+      String jobId,
+      dev.flinksupervisor.savepoints.SavepointOrigin origin,
+      Instant at,
+      String path) {
+    return new dev.flinksupervisor.savepoints.SavepointRecord(
+        id,
+        jobId,
+        "t",
+        dev.flinksupervisor.savepoints.SavepointState.COMPLETED,
+        origin,
+        null,
+        null,
+        false,
+        at,
+        at,
+        at,
+        path,
+        null,
+        1,
+        null,
+        false,
+        null);
+  }
+
   private static JobSpec spec(String jar, RecoveryPolicy recovery) {
     return new JobSpec(
         jar, "com.example.App", List.of("--x", "1"), 2, null, false, recovery, Map.of(), false);
@@ -310,24 +336,12 @@ class JobServiceTest {
   void a_job_that_ended_for_good_is_forgotten_after_the_retention_with_its_savepoints() {
     OwnedJob job = service.submit(spec("app.jar", RecoveryPolicy.NONE));
     book.put(
-        new dev.flinksupervisor.savepoints.SavepointRecord(
+        completedSavepoint(
             "sp",
             job.jobId(),
-            "t",
-            dev.flinksupervisor.savepoints.SavepointState.COMPLETED,
             dev.flinksupervisor.savepoints.SavepointOrigin.MANUAL,
-            null,
-            null,
-            false,
             clock.instant(),
-            clock.instant(),
-            clock.instant(),
-            "file:/sp",
-            null,
-            1,
-            null,
-            false,
-            null));
+            "file:/sp"));
     jobIs(job.jobId(), JobStatus.FINISHED, null);
     recovery.tick(true);
     assertThat(owned.all().get(0).endedAt()).isEqualTo(clock.instant());
@@ -494,24 +508,12 @@ class JobServiceTest {
         .isEqualTo(seen);
     // A savepoint the regressed run took is its state too: not a place to restart from.
     book.put(
-        new dev.flinksupervisor.savepoints.SavepointRecord(
+        completedSavepoint(
             "sp-of-regressed-run",
             first.jobId(),
-            "t",
-            dev.flinksupervisor.savepoints.SavepointState.COMPLETED,
             dev.flinksupervisor.savepoints.SavepointOrigin.SCHEDULED,
-            null,
-            null,
-            false,
-            Instant.ofEpochMilli(t + 55_000),
-            Instant.ofEpochMilli(t + 55_000),
             Instant.ofEpochMilli(t + 56_000),
-            "file:/sp/savepoint-regressed",
-            null,
-            1,
-            null,
-            false,
-            null));
+            "file:/sp/savepoint-regressed"));
     Map<String, JobView> jobs = new HashMap<>(cluster.snapshot().jobs());
     jobs.put(first.jobId(), view);
     cluster.update(s -> s.withJobs(jobs, clock.instant()));
