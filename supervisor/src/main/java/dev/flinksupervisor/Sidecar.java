@@ -14,6 +14,7 @@ import dev.flinksupervisor.flink.RestFlinkSavepoints;
 import dev.flinksupervisor.jobs.Jobs;
 import dev.flinksupervisor.jobs.OwnedJobs;
 import dev.flinksupervisor.jobs.Reprofiles;
+import dev.flinksupervisor.kubernetes.PodStatusWatch;
 import dev.flinksupervisor.lifecycle.PreStopHandshake;
 import dev.flinksupervisor.lifecycle.ShutdownSavepoints;
 import dev.flinksupervisor.metrics.MeteredFlinkGateway;
@@ -32,6 +33,7 @@ import dev.flinksupervisor.store.LedgerKeeper;
 import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.supervision.HealthPolicies;
+import dev.flinksupervisor.supervision.JobManagerRestarts;
 import dev.flinksupervisor.supervision.LeadershipTracker;
 import dev.flinksupervisor.supervision.RecordEvents;
 import dev.flinksupervisor.supervision.RestorableRecord;
@@ -44,6 +46,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +119,27 @@ public final class Sidecar implements AutoCloseable {
             clock,
             config.get(SupervisorOptions.LEDGER_WRITE_TIMEOUT));
     RecordMeters.bind(metrics.registry(), record);
+    // Why the JobManager died: its container's restarts and last termination, from the pod.
+    if (config.get(SupervisorOptions.JOBMANAGER_POD_STATUS)) {
+      Optional<String> pod = config.getOptional(SupervisorOptions.METRICS_POD_NAME);
+      if (pod.isPresent()) {
+        JobManagerRestarts restarts =
+            new JobManagerRestarts(
+                state,
+                events,
+                config.get(SupervisorOptions.JOBMANAGER_RESTART_LIMIT),
+                config.get(SupervisorOptions.JOBMANAGER_RESTART_WINDOW));
+        add(
+            resources,
+            new PodStatusWatch(
+                kubernetes,
+                namespace,
+                pod.get(),
+                config.get(SupervisorOptions.JOBMANAGER_CONTAINER_NAME),
+                container -> restarts.observe(container, clock.instant())));
+        SupervisorMeters.bindJobManager(metrics.registry(), state); // NaN until the pod is read
+      }
+    }
     add(resources, record).start(config.get(SupervisorOptions.LEDGER_FLUSH_INTERVAL));
 
     // Leadership: Flink's client hears of a new leader first, then the sidecar.

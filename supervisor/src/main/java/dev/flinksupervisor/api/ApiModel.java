@@ -52,7 +52,9 @@ final class ApiModel {
       SlotsJson slots,
       Freshness freshness,
       String lastError,
-      RecordJson record) {
+      RecordJson record,
+      dev.flinksupervisor.supervision.JobManagerContainer jobManagerContainer,
+      HealthJson health) {
 
     static ClusterJson of(
         String clusterId,
@@ -74,7 +76,9 @@ final class ApiModel {
           overview == null ? null : new SlotsJson(overview.slotsTotal(), overview.slotsAvailable()),
           freshness,
           snapshot.lastFailure().orElse(null),
-          RecordJson.of(record));
+          RecordJson.of(record),
+          snapshot.jobManager().orElse(null),
+          HealthJson.of(Health.of(snapshot.jobManagerHealth().stream().toList())));
     }
   }
 

@@ -39,14 +39,19 @@ final class JobRoutes {
 
   /** {@code recovery} as JSON; omitted fields take the defaults shown. */
   record RecoveryJson(
-      RecoveryPolicy.Mode mode, Integer maxAttempts, Duration backoff, Duration maxStateAge) {
+      RecoveryPolicy.Mode mode,
+      Integer maxAttempts,
+      Duration backoff,
+      Duration maxStateAge,
+      RecoveryPolicy.RestoreStrategy restoreFrom) {
     RecoveryPolicy toPolicy() {
       try {
         return new RecoveryPolicy(
             mode == null ? RecoveryPolicy.Mode.NONE : mode,
             maxAttempts == null ? 3 : maxAttempts,
             backoff == null ? Duration.ofSeconds(10) : backoff,
-            maxStateAge == null ? Duration.ofDays(1) : maxStateAge);
+            maxStateAge == null ? Duration.ofDays(1) : maxStateAge,
+            restoreFrom);
       } catch (IllegalArgumentException e) {
         throw new ProblemException(
             Problem.of(422, "invalid-recovery", "Invalid recovery policy", e.getMessage())

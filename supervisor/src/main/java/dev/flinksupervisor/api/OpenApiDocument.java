@@ -396,7 +396,9 @@ final class OpenApiDocument {
                         "backoff",
                         string(),
                         "maxStateAge",
-                        string()),
+                        string(),
+                        "restoreFrom",
+                        enumOf("LATEST_STATE", "LATEST_SAVEPOINT", "NONE")),
                     List.of())),
             List.of("jarPath", "entryClass")));
     s.put(

@@ -464,6 +464,43 @@ public final class SupervisorOptions {
           false,
           "Whether GET /metrics needs a bearer token (any role) like /api/v1.");
 
+  public static final ConfigOption<Boolean> JOBMANAGER_POD_STATUS =
+      option(
+          "jobmanager.pod-status",
+          "boolean",
+          Values::bool,
+          true,
+          "Follow the JobManager container's restarts and last termination (reason, exit code)"
+              + " in this pod's status (metrics.pod-name), with a list and a watch of that pod."
+              + " Needs list and watch on pods in the Role; false: not read, and the rule can go.");
+
+  public static final ConfigOption<String> JOBMANAGER_CONTAINER_NAME =
+      option(
+          "jobmanager.container-name",
+          "text",
+          Values::text,
+          "flink-main-container",
+          "The JobManager's container in this pod, as Flink's Kubernetes integration and the"
+              + " operators name it.");
+
+  public static final ConfigOption<Integer> JOBMANAGER_RESTART_LIMIT =
+      option(
+          "jobmanager.restart-limit",
+          "number",
+          Values::nonNegativeInt,
+          3,
+          "More JobManager container restarts than this within jobmanager.restart-window is a"
+              + " restart loop: an UNHEALTHY cluster-level reason and a JOBMANAGER_RESTART_LOOP"
+              + " event.");
+
+  public static final ConfigOption<Duration> JOBMANAGER_RESTART_WINDOW =
+      option(
+          "jobmanager.restart-window",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofMinutes(10),
+          "The window in which JobManager container restarts are counted.");
+
   public static final ConfigOption<String> METRICS_POD_NAME =
       option(
           "metrics.pod-name",
@@ -704,6 +741,10 @@ public final class SupervisorOptions {
           ACTION_THREADS,
           METRICS_REQUIRE_TOKEN,
           METRICS_POD_NAME,
+          JOBMANAGER_POD_STATUS,
+          JOBMANAGER_CONTAINER_NAME,
+          JOBMANAGER_RESTART_LIMIT,
+          JOBMANAGER_RESTART_WINDOW,
           OTLP_ENABLED,
           OTLP_URL,
           OTLP_STEP,

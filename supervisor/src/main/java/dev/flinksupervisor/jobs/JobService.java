@@ -63,8 +63,14 @@ public final class JobService {
   private final java.util.Map<String, Unanswered> unanswered =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Previous runs whose cancellation was sent, so that it is sent once. */
-  private final Set<String> cancelSent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * Previous runs whose cancellation was sent (Instant.MAX: it is sent once), or failed and is
+   * tried again not before then.
+   */
+  private final Map<String, Instant> cancelSent = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** How long after a failed cancellation of a previous run it is tried again. */
+  static final Duration CANCEL_RETRY = Duration.ofSeconds(5);
 
   private final JarFiles jars;
   private final Supplier<String> jobIds;
@@ -169,10 +175,13 @@ public final class JobService {
       cancelSent.remove(previous);
       return false;
     }
+    Instant now = clock.instant();
+    Instant retryAt = cancelSent.get(previous);
     if (view.summary().status() == org.apache.flink.api.common.JobStatus.CANCELLING
-        || !cancelSent.add(previous)) {
+        || (retryAt != null && retryAt.isAfter(now))) {
       return true;
     }
+    cancelSent.put(previous, Instant.MAX); // sent once; a failure sets when to try again
     try {
       flink.cancel(previous).join();
       events.record(
@@ -187,7 +196,7 @@ public final class JobService {
               + job.jobId()
               + " starts once it has ended");
     } catch (CompletionException e) {
-      cancelSent.remove(previous);
+      cancelSent.put(previous, now.plus(CANCEL_RETRY));
       events.record(
           EventTypes.JOB_CANCELLED,
           Severity.ERROR,
@@ -196,7 +205,9 @@ public final class JobService {
               + previous
               + " before its successor "
               + job.jobId()
-              + " starts failed; tried again: "
+              + " starts failed; tried again in "
+              + CANCEL_RETRY.toSeconds()
+              + " s: "
               + Failures.messageChain(e));
     }
     return true;
@@ -340,8 +351,18 @@ public final class JobService {
   }
 
   /** Where a run starts from: the state chosen when it was recorded. */
+  /**
+   * The state a run starts from: a restart's own, or the path the job was submitted with; none for
+   * a later run of a job whose policy restores nothing.
+   */
   private static String restorePathOf(OwnedJob job) {
-    return job.restorePath() != null ? job.restorePath() : job.spec().restorePath();
+    if (job.restorePath() != null) {
+      return job.restorePath();
+    }
+    boolean later = !job.previousJobIds().isEmpty();
+    return later && job.spec().recovery().restoreFrom() == RecoveryPolicy.RestoreStrategy.NONE
+        ? null
+        : job.spec().restorePath();
   }
 
   /**

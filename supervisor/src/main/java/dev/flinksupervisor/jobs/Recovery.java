@@ -4,6 +4,7 @@ import dev.flinksupervisor.flink.CheckpointFiles;
 import dev.flinksupervisor.flink.CheckpointInfo;
 import dev.flinksupervisor.jobs.OwnedJob.Submission;
 import dev.flinksupervisor.jobs.RecoveryPolicy.Mode;
+import dev.flinksupervisor.jobs.RecoveryPolicy.RestoreStrategy;
 import dev.flinksupervisor.savepoints.SavepointBook;
 import dev.flinksupervisor.savepoints.SavepointRecord;
 import dev.flinksupervisor.savepoints.SavepointState;
@@ -278,7 +279,13 @@ public final class Recovery {
           job, "its newest state " + state.get().path() + " is older than " + policy.maxStateAge());
       return Optional.empty();
     }
-    String restorePath = state.map(State::path).orElse(job.spec().restorePath());
+    String restorePath =
+        state
+            .map(State::path)
+            .orElse(
+                job.spec().recovery().restoreFrom() == RestoreStrategy.NONE
+                    ? null
+                    : job.spec().restorePath());
     String newJobId = jobIds.get();
     Instant nextAttempt =
         now.plus(policy.backoff().multipliedBy(1L << Math.min(job.attempts(), 20)));
@@ -351,10 +358,15 @@ public final class Recovery {
    */
   private Optional<State> newestState(
       OwnedJob job, Instant before, Instant writtenBefore, Optional<CheckpointInfo> known) {
+    RestoreStrategy strategy = job.spec().recovery().restoreFrom();
+    if (strategy == RestoreStrategy.NONE) {
+      return Optional.empty();
+    }
+    boolean checkpoints = strategy == RestoreStrategy.LATEST_STATE;
     List<String> runs = new ArrayList<>(job.previousJobIds());
     runs.add(job.jobId());
     List<State> candidates = new ArrayList<>();
-    Optional<CheckpointInfo> current = known;
+    Optional<CheckpointInfo> current = known.filter(c -> checkpoints);
     for (String run : runs) {
       for (SavepointRecord r : savepoints.ofJob(run)) {
         if (r.state() == SavepointState.COMPLETED && !r.disposed()) {
@@ -363,9 +375,13 @@ public final class Recovery {
       }
       JobView view = cluster.snapshot().jobs().get(run);
       Optional<CheckpointInfo> restorable =
-          view == null ? Optional.empty() : view.restorable().map(JobView.Restorable::checkpoint);
+          view == null
+              ? Optional.empty()
+              : view.restorable()
+                  .map(JobView.Restorable::checkpoint)
+                  .filter(c -> checkpoints || c.savepoint());
       restorable.ifPresent(c -> candidates.add(State.of(c)));
-      if (run.equals(job.jobId()) && current.isEmpty()) {
+      if (checkpoints && run.equals(job.jobId()) && current.isEmpty()) {
         current = restorable.filter(c -> !c.savepoint());
       }
     }

@@ -11,8 +11,29 @@ import java.time.Duration;
  * @param backoff the wait before the first restart; it doubles with each attempt
  * @param maxStateAge never restart from state older than this (it would replay too much, or no
  *     longer exist)
+ * @param restoreFrom which state a restart, a recovery or a re-profiled run starts from
  */
-public record RecoveryPolicy(Mode mode, int maxAttempts, Duration backoff, Duration maxStateAge) {
+public record RecoveryPolicy(
+    Mode mode,
+    int maxAttempts,
+    Duration backoff,
+    Duration maxStateAge,
+    RestoreStrategy restoreFrom) {
+
+  /** Which state a job's next run starts from. */
+  public enum RestoreStrategy {
+    /** The newest of the sidecar's savepoints and the job's retained checkpoints. */
+    LATEST_STATE,
+    /** The newest savepoint only (or, with none, the path the job was submitted with). */
+    LATEST_SAVEPOINT,
+    /** No state: the next run starts empty. */
+    NONE
+  }
+
+  /** A policy restoring the latest state. */
+  public RecoveryPolicy(Mode mode, int maxAttempts, Duration backoff, Duration maxStateAge) {
+    this(mode, maxAttempts, backoff, maxStateAge, RestoreStrategy.LATEST_STATE);
+  }
 
   /** The recovery modes. */
   public enum Mode {
@@ -24,6 +45,7 @@ public record RecoveryPolicy(Mode mode, int maxAttempts, Duration backoff, Durat
       new RecoveryPolicy(Mode.NONE, 0, Duration.ofSeconds(10), Duration.ofDays(1));
 
   public RecoveryPolicy {
+    restoreFrom = restoreFrom == null ? RestoreStrategy.LATEST_STATE : restoreFrom;
     if (mode == null) {
       throw new IllegalArgumentException("mode is NONE or RESTART_FROM_LATEST");
     }

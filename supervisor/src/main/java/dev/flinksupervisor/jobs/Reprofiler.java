@@ -269,7 +269,13 @@ public final class Reprofiler {
     JobSpec spec = job.spec().withSlotProfiles(profiles);
     try {
       if (cluster.snapshot().jobs().get(newJobId) == null) {
-        jobs.runAgain(job, spec, op.savepointPath(), newJobId);
+        jobs.runAgain(
+            job,
+            spec,
+            spec.recovery().restoreFrom() == RecoveryPolicy.RestoreStrategy.NONE
+                ? null
+                : op.savepointPath(),
+            newJobId);
       } else {
         jobs.rerecord(job, spec, newJobId);
       }

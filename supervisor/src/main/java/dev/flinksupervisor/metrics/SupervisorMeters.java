@@ -65,6 +65,30 @@ public final class SupervisorMeters implements SupervisionObserver {
   }
 
   /**
+   * The JobManager container's restart count and last exit code, from its pod's status (absent
+   * until it is read).
+   */
+  public static void bindJobManager(
+      MeterRegistry registry, dev.flinksupervisor.supervision.ClusterState state) {
+    Gauge.builder(
+            "flink.supervisor.jobmanager.restarts",
+            () -> state.snapshot().jobManager().map(c -> (double) c.restarts()).orElse(Double.NaN))
+        .description("Kubernetes' restart count of the JobManager container")
+        .register(registry);
+    Gauge.builder(
+            "flink.supervisor.jobmanager.last.exit.code",
+            () ->
+                state
+                    .snapshot()
+                    .jobManager()
+                    .map(c -> c.lastTermination())
+                    .map(t -> (double) t.exitCode())
+                    .orElse(Double.NaN))
+        .description("The exit code the JobManager container last ended with (137: killed)")
+        .register(registry);
+  }
+
+  /**
    * One job's gauges. They read the job's latest view when scraped, so a cycle only stores the
    * view; a gauge is registered or removed only when what it shows appears, goes, or changes its
    * tags (a new status or verdict), which keeps a cycle's cost linear in the number of jobs.

@@ -13,6 +13,8 @@ public final class EventTypes {
   public static final String ROLE_CHANGED = "ROLE_CHANGED";
   public static final String JOBMANAGER_UNREACHABLE = "JOBMANAGER_UNREACHABLE";
   public static final String JOBMANAGER_REACHABLE = "JOBMANAGER_REACHABLE";
+  public static final String JOBMANAGER_RESTARTED = "JOBMANAGER_RESTARTED";
+  public static final String JOBMANAGER_RESTART_LOOP = "JOBMANAGER_RESTART_LOOP";
 
   // Jobs as the JobManager reports them.
   public static final String JOB_STATUS_CHANGED = "JOB_STATUS_CHANGED";

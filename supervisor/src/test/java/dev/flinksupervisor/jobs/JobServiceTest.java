@@ -525,6 +525,72 @@ class JobServiceTest {
   }
 
   @Test
+  void a_policy_restoring_savepoints_only_passes_over_newer_checkpoints() {
+    RecoveryPolicy savepointsOnly =
+        new RecoveryPolicy(
+            Mode.RESTART_FROM_LATEST,
+            2,
+            Duration.ofSeconds(10),
+            Duration.ofHours(1),
+            RecoveryPolicy.RestoreStrategy.LATEST_SAVEPOINT);
+    OwnedJob first = service.submit(spec("app.jar", savepointsOnly));
+    checkpointsOnDisk =
+        (known, before) -> {
+          throw new AssertionError("checkpoints are not looked for");
+        };
+    book.put(
+        completedSavepoint(
+            "sp",
+            first.jobId(),
+            dev.flinksupervisor.savepoints.SavepointOrigin.SCHEDULED,
+            T0.minusSeconds(60),
+            "file:/sp/savepoint-1"));
+    jobIs(
+        first.jobId(),
+        JobStatus.FAILED,
+        new CheckpointInfo(7, T0.toEpochMilli(), false, "file:/cp/chk-7"));
+
+    recovery.tick(true);
+
+    assertThat(owned.all().get(0).restorePath()).isEqualTo("file:/sp/savepoint-1");
+    assertThat(owned.all().get(0).spec().recovery().restoreFrom())
+        .isEqualTo(RecoveryPolicy.RestoreStrategy.LATEST_SAVEPOINT);
+  }
+
+  @Test
+  void a_policy_restoring_nothing_starts_the_next_run_empty() {
+    RecoveryPolicy empty =
+        new RecoveryPolicy(
+            Mode.RESTART_FROM_LATEST,
+            2,
+            Duration.ofSeconds(10),
+            Duration.ofHours(1),
+            RecoveryPolicy.RestoreStrategy.NONE);
+    OwnedJob first =
+        service.submit(
+            new JobSpec(
+                "app.jar",
+                "com.example.App",
+                List.of(),
+                2,
+                "file:/sp/initial",
+                false,
+                empty,
+                Map.of(),
+                false));
+    assertThat(flink.submitted.get(0).restorePath()).isEqualTo("file:/sp/initial");
+    jobIs(
+        first.jobId(),
+        JobStatus.FAILED,
+        new CheckpointInfo(7, T0.toEpochMilli(), false, "file:/cp/chk-7"));
+
+    recovery.tick(true);
+
+    assertThat(flink.submitted).hasSize(2);
+    assertThat(flink.submitted.get(1).restorePath()).as("starts empty").isNull();
+  }
+
+  @Test
   void a_failed_job_is_restarted_from_its_newest_checkpoint_with_backoff_then_given_up() {
     OwnedJob first = service.submit(spec("app.jar", RESTART));
     jobIs(

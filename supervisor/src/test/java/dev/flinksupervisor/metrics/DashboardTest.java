@@ -104,6 +104,20 @@ class DashboardTest {
     meters.afterCycle(ClusterSnapshot.EMPTY.withJobs(Map.of("j", job), now), Duration.ofMillis(1));
     meters.statusChangeSeen(summary, Duration.ofMillis(5));
     meters.leaderChanged();
+    dev.flinksupervisor.supervision.ClusterState state =
+        new dev.flinksupervisor.supervision.ClusterState();
+    state.update(
+        s ->
+            s.withJobManager(
+                new dev.flinksupervisor.supervision.JobManagerContainer(
+                    "jm-0",
+                    "flink-main-container",
+                    1,
+                    "running",
+                    new dev.flinksupervisor.supervision.JobManagerContainer.Termination(
+                        "OOMKilled", 137, now)),
+                Optional.empty()));
+    SupervisorMeters.bindJobManager(setup.registry(), state);
     meters.failureSeen(
         summary,
         new dev.flinksupervisor.flink.FailureCause(
