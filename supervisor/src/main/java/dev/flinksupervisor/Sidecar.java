@@ -14,6 +14,8 @@ import dev.flinksupervisor.flink.RestFlinkSavepoints;
 import dev.flinksupervisor.jobs.Jobs;
 import dev.flinksupervisor.jobs.OwnedJobs;
 import dev.flinksupervisor.jobs.Reprofiles;
+import dev.flinksupervisor.kubernetes.KubernetesEventPolicy;
+import dev.flinksupervisor.kubernetes.KubernetesEventRecorder;
 import dev.flinksupervisor.kubernetes.PodStatusWatch;
 import dev.flinksupervisor.lifecycle.PreStopHandshake;
 import dev.flinksupervisor.lifecycle.ShutdownSavepoints;
@@ -120,25 +122,44 @@ public final class Sidecar implements AutoCloseable {
             config.get(SupervisorOptions.LEDGER_WRITE_TIMEOUT));
     RecordMeters.bind(metrics.registry(), record);
     // Why the JobManager died: its container's restarts and last termination, from the pod.
-    if (config.get(SupervisorOptions.JOBMANAGER_POD_STATUS)) {
-      Optional<String> pod = config.getOptional(SupervisorOptions.METRICS_POD_NAME);
-      if (pod.isPresent()) {
-        JobManagerRestarts restarts =
-            new JobManagerRestarts(
-                state,
-                events,
-                config.get(SupervisorOptions.JOBMANAGER_RESTART_LIMIT),
-                config.get(SupervisorOptions.JOBMANAGER_RESTART_WINDOW));
-        add(
-            resources,
-            new PodStatusWatch(
-                kubernetes,
-                namespace,
-                pod.get(),
-                config.get(SupervisorOptions.JOBMANAGER_CONTAINER_NAME),
-                container -> restarts.observe(container, clock.instant())));
-        SupervisorMeters.bindJobManager(metrics.registry(), state); // NaN until the pod is read
-      }
+    Optional<String> pod = config.getOptional(SupervisorOptions.METRICS_POD_NAME);
+    Optional<PodStatusWatch> podStatus = Optional.empty();
+    if (config.get(SupervisorOptions.JOBMANAGER_POD_STATUS) && pod.isPresent()) {
+      JobManagerRestarts restarts =
+          new JobManagerRestarts(
+              state,
+              events,
+              config.get(SupervisorOptions.JOBMANAGER_RESTART_LIMIT),
+              config.get(SupervisorOptions.JOBMANAGER_RESTART_WINDOW));
+      podStatus =
+          Optional.of(
+              add(
+                  resources,
+                  new PodStatusWatch(
+                      kubernetes,
+                      namespace,
+                      pod.get(),
+                      config.get(SupervisorOptions.JOBMANAGER_CONTAINER_NAME),
+                      container -> restarts.observe(container, clock.instant()))));
+      SupervisorMeters.bindJobManager(metrics.registry(), state); // NaN until the pod is read
+    }
+    // The story for kubectl describe: Kubernetes Events on this pod.
+    if (config.get(SupervisorOptions.KUBERNETES_EVENTS) && pod.isPresent()) {
+      Optional<PodStatusWatch> uids = podStatus;
+      add(
+              resources,
+              new KubernetesEventRecorder(
+                  kubernetes,
+                  namespace,
+                  pod.get(),
+                  () -> uids.flatMap(PodStatusWatch::podUid),
+                  events,
+                  new KubernetesEventPolicy(
+                      clock,
+                      config.get(SupervisorOptions.KUBERNETES_EVENTS_BURST),
+                      config.get(SupervisorOptions.KUBERNETES_EVENTS_REFILL)),
+                  clock))
+          .start();
     }
     add(resources, record).start(config.get(SupervisorOptions.LEDGER_FLUSH_INTERVAL));
 

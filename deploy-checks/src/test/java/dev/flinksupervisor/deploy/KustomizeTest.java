@@ -72,16 +72,24 @@ class KustomizeTest {
         .contains("ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Secret", "Service");
     JsonNode role = only(objects, "Role");
     JsonNode rules = role.path("rules");
-    assertThat(rules).hasSize(3);
+    assertThat(rules).hasSize(5);
     assertThat(rules.get(0).path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]");
     assertThat(rules.get(0).has("resourceNames")).isFalse();
     assertThat(rules.get(1).path("verbs").toString()).isEqualTo("[\"update\"]");
     assertThat(rules.get(1).path("resourceNames")).isNotEmpty();
     rules.get(1).path("resourceNames").forEach(n -> assertThat(n.asText()).endsWith("-supervisor"));
     assertThat(rules.get(2).path("verbs").toString()).isEqualTo("[\"create\"]");
+    for (int i = 0; i < 3; i++) {
+      assertThat(rules.get(i).path("resources").toString()).isEqualTo("[\"configmaps\"]");
+    }
+    // Its own pod's status (by name, which is not known in advance), and Events about it.
+    assertThat(rules.get(3).path("resources").toString()).isEqualTo("[\"pods\"]");
+    assertThat(rules.get(3).path("verbs").toString()).isEqualTo("[\"list\",\"watch\"]");
+    assertThat(rules.get(4).path("resources").toString()).isEqualTo("[\"events\"]");
+    assertThat(rules.get(4).path("verbs").toString()).isEqualTo("[\"create\",\"get\",\"update\"]");
     for (JsonNode rule : rules) {
-      assertThat(rule.path("resources").toString()).isEqualTo("[\"configmaps\"]");
       assertThat(rule.path("apiGroups").toString()).isEqualTo("[\"\"]");
+      assertThat(rule.path("verbs").toString()).doesNotContain("delete", "patch", "*");
     }
     JsonNode binding = only(objects, "RoleBinding");
     assertThat(binding.path("roleRef").path("name")).isEqualTo(role.path("metadata").path("name"));

@@ -175,6 +175,17 @@ final class OpenApiDocument {
         400,
         404,
         422);
+    d.op(
+        "post",
+        job + "/savepoints/register",
+        Access.OPERATOR,
+        "Register a savepoint taken elsewhere; checked that Flink can read it",
+        "SavepointRegistration",
+        202,
+        400,
+        404,
+        409,
+        503);
     for (String action : List.of("pause", "resume")) {
       d.op(
           "post",
@@ -433,8 +444,23 @@ final class OpenApiDocument {
                 "jitter",
                 string(),
                 "catchUp",
-                Map.of("type", "string", "enum", List.of("ONCE", "SKIP"))),
+                Map.of("type", "string", "enum", List.of("ONCE", "SKIP")),
+                "keep",
+                object(
+                    Map.of(
+                        "within",
+                        string(),
+                        "hourly",
+                        Map.of("type", "integer", "minimum", 0),
+                        "daily",
+                        Map.of("type", "integer", "minimum", 0),
+                        "weekly",
+                        Map.of("type", "integer", "minimum", 0),
+                        "monthly",
+                        Map.of("type", "integer", "minimum", 0)),
+                    List.of())),
             List.of()));
+    s.put("SavepointRegistration", object(Map.of("path", string()), List.of("path")));
     s.put(
         "HealthThresholds",
         object(

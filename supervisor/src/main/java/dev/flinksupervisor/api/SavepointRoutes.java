@@ -12,6 +12,7 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 
 /** Savepoints, stop and savepoint policy of a job, under {@code /api/v1/jobs/{jobId}}. */
 final class SavepointRoutes {
@@ -31,7 +32,34 @@ final class SavepointRoutes {
   /** {@code POST .../stop}: stop with a savepoint (default), or cancel when savepoint is false. */
   record StopRequest(Boolean savepoint, Boolean drain, String targetDirectory, Format formatType) {}
 
-  record SavepointList(List<SavepointRecord> savepoints) {}
+  /**
+   * A savepoint record and, for a completed one not yet disposed of, the retention rules that keep
+   * it ({@code newest}, {@code restored}, {@code last}, {@code within}, {@code hourly}, {@code
+   * daily}, {@code weekly}, {@code monthly}; none: it goes at the next pass).
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  record SavepointJson(
+      @com.fasterxml.jackson.annotation.JsonUnwrapped SavepointRecord record,
+      List<String> retainedBy) {}
+
+  record SavepointList(List<SavepointJson> savepoints) {}
+
+  /** Retention as JSON; omitted fields are none. */
+  record KeepJson(Duration within, Integer hourly, Integer daily, Integer weekly, Integer monthly) {
+    static KeepJson of(SavepointPolicy.Keep k) {
+      return new KeepJson(k.within(), k.hourly(), k.daily(), k.weekly(), k.monthly());
+    }
+
+    SavepointPolicy.Keep toKeep() {
+      return new SavepointPolicy.Keep(
+          within,
+          hourly == null ? 0 : hourly,
+          daily == null ? 0 : daily,
+          weekly == null ? 0 : weekly,
+          monthly == null ? 0 : monthly);
+    }
+  }
 
   /** The cancellation is handed to the job's lane; the job's status and events tell the outcome. */
   record Cancelling(String jobId, boolean cancelling) {}
@@ -49,7 +77,8 @@ final class SavepointRoutes {
       Boolean onShutdown,
       Boolean paused,
       Duration jitter,
-      SavepointPolicy.CatchUp catchUp) {
+      SavepointPolicy.CatchUp catchUp,
+      KeepJson keep) {
 
     static PolicyJson of(SavepointPolicy p) {
       return new PolicyJson(
@@ -63,7 +92,8 @@ final class SavepointRoutes {
           p.onShutdown(),
           p.paused(),
           p.jitter(),
-          p.catchUp());
+          p.catchUp(),
+          KeepJson.of(p.keep()));
     }
 
     SavepointPolicy toPolicy(SavepointPolicy defaults) {
@@ -81,7 +111,8 @@ final class SavepointRoutes {
             onShutdown == null ? defaults.onShutdown() : onShutdown,
             paused == null ? defaults.paused() : paused,
             jitter == null ? defaults.jitter() : jitter,
-            catchUp == null ? defaults.catchUp() : catchUp);
+            catchUp == null ? defaults.catchUp() : catchUp,
+            keep == null ? defaults.keep() : keep.toKeep());
       } catch (RuntimeException e) {
         throw new ProblemException(
             Problem.of(422, "invalid-policy", "Invalid savepoint policy", e.getMessage()));
@@ -92,6 +123,7 @@ final class SavepointRoutes {
   void register(RoutesConfig routes, String api) {
     String job = api + "/jobs/{jobId}";
     routes.post(job + "/savepoints", this::trigger);
+    routes.post(job + "/savepoints/register", this::register);
     routes.get(job + "/savepoints", this::list);
     routes.get(job + "/savepoints/{id}", this::one);
     routes.delete(job + "/savepoints/{id}", this::dispose);
@@ -115,6 +147,30 @@ final class SavepointRoutes {
     accepted(ctx, record);
   }
 
+  /** {@code POST .../savepoints/register}: a savepoint taken elsewhere. */
+  record RegisterRequest(String path) {}
+
+  private void register(Context ctx) {
+    RegisterRequest request = RequestBodies.read(ctx, RegisterRequest.class, null);
+    access.requireOperatorOnActive(ctx);
+    String jobId = ctx.pathParam("jobId");
+    if (savepoints.ofJob(jobId).isEmpty()) {
+      requireKnownJob(jobId);
+    }
+    String path = request == null ? null : request.path();
+    if (path == null
+        || path.isBlank()
+        || path.contains("..")
+        || !(path.startsWith("/") || path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.+"))) {
+      throw ProblemException.badRequest(
+          "path",
+          "Send {\"path\": \"<the savepoint's directory>\"}, an absolute path or URI such as"
+              + " s3://bucket/savepoints/savepoint-1a2b3c.");
+    }
+    SavepointRecord record = Refusals.answer(() -> savepoints.register(jobId, path));
+    accepted(ctx, record);
+  }
+
   /** 202 with the record to poll, and where it is. */
   private static void accepted(Context ctx, SavepointRecord record) {
     ctx.header("Location", AdminApi.API + "/jobs/" + record.jobId() + "/savepoints/" + record.id());
@@ -127,7 +183,10 @@ final class SavepointRoutes {
     if (records.isEmpty()) {
       requireKnownJob(jobId);
     }
-    ctx.json(new SavepointList(records));
+    Map<String, List<String>> kept = savepoints.retainedBy(jobId);
+    ctx.json(
+        new SavepointList(
+            records.stream().map(r -> new SavepointJson(r, kept.get(r.id()))).toList()));
   }
 
   private void one(Context ctx) {

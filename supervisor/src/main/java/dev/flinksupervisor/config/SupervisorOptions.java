@@ -285,6 +285,36 @@ public final class SupervisorOptions {
           Duration.ofDays(7),
           "Completed savepoints older than this are disposed of (never the newest).");
 
+  public static final ConfigOption<Duration> SAVEPOINT_KEEP_WITHIN =
+      option(
+          "savepoints.keep-within",
+          "duration",
+          Values::positiveDuration,
+          null,
+          "Besides the newest savepoints.retain-count: keep every completed savepoint this young."
+              + " Unset: none.");
+
+  public static final ConfigOption<Integer> SAVEPOINT_KEEP_HOURLY = keepEvery("hourly", "hours");
+
+  public static final ConfigOption<Integer> SAVEPOINT_KEEP_DAILY = keepEvery("daily", "days");
+
+  public static final ConfigOption<Integer> SAVEPOINT_KEEP_WEEKLY =
+      keepEvery("weekly", "ISO weeks");
+
+  public static final ConfigOption<Integer> SAVEPOINT_KEEP_MONTHLY = keepEvery("monthly", "months");
+
+  private static ConfigOption<Integer> keepEvery(String rule, String periods) {
+    return option(
+        "savepoints.keep-" + rule,
+        "number",
+        Values::nonNegativeInt,
+        0,
+        "Besides the newest savepoints.retain-count: keep the newest completed savepoint of each"
+            + " of the last this many "
+            + periods
+            + " (UTC) that have one.");
+  }
+
   public static final ConfigOption<Boolean> SAVEPOINT_ON_SHUTDOWN =
       option(
           "savepoints.on-shutdown",
@@ -500,6 +530,34 @@ public final class SupervisorOptions {
           Values::positiveDuration,
           Duration.ofMinutes(10),
           "The window in which JobManager container restarts are counted.");
+
+  public static final ConfigOption<Boolean> KUBERNETES_EVENTS =
+      option(
+          "kubernetes.events",
+          "boolean",
+          Values::bool,
+          true,
+          "Write what matters of the sidecar's events (jobs failing and recovering, restart loops,"
+              + " savepoints, re-profiles, leader changes) as Kubernetes Events on this pod"
+              + " (metrics.pod-name), so that kubectl describe tells the story. Needs create, get and"
+              + " update on events in the Role.");
+
+  public static final ConfigOption<Integer> KUBERNETES_EVENTS_BURST =
+      option(
+          "kubernetes.events-burst",
+          "number",
+          Values::positiveInt,
+          25,
+          "Kubernetes Events written at once before the rate limit holds them back; then one per"
+              + " kubernetes.events-refill.");
+
+  public static final ConfigOption<Duration> KUBERNETES_EVENTS_REFILL =
+      option(
+          "kubernetes.events-refill",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(10),
+          "One more Kubernetes Event may be written per this much time once the burst is spent.");
 
   public static final ConfigOption<String> METRICS_POD_NAME =
       option(
@@ -720,6 +778,11 @@ public final class SupervisorOptions {
           SAVEPOINT_BLACKOUT,
           SAVEPOINT_RETAIN_COUNT,
           SAVEPOINT_RETAIN_AGE,
+          SAVEPOINT_KEEP_WITHIN,
+          SAVEPOINT_KEEP_HOURLY,
+          SAVEPOINT_KEEP_DAILY,
+          SAVEPOINT_KEEP_WEEKLY,
+          SAVEPOINT_KEEP_MONTHLY,
           SAVEPOINT_ON_SHUTDOWN,
           SAVEPOINT_SHUTDOWN_GRACE,
           SAVEPOINT_HANDSHAKE_DIRECTORY,
@@ -741,6 +804,9 @@ public final class SupervisorOptions {
           ACTION_THREADS,
           METRICS_REQUIRE_TOKEN,
           METRICS_POD_NAME,
+          KUBERNETES_EVENTS,
+          KUBERNETES_EVENTS_BURST,
+          KUBERNETES_EVENTS_REFILL,
           JOBMANAGER_POD_STATUS,
           JOBMANAGER_CONTAINER_NAME,
           JOBMANAGER_RESTART_LIMIT,

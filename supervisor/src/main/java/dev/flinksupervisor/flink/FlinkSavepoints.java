@@ -41,4 +41,14 @@ public interface FlinkSavepoints {
 
   /** Disposes a savepoint through Flink, which deletes its files. */
   CompletableFuture<Void> dispose(String path);
+
+  /**
+   * Reads the metadata of the savepoint or retained checkpoint at {@code path} as Flink restores it
+   * ({@code _metadata}, with Flink's file systems); completes with its checkpoint id and when its
+   * metadata was written, or fails with why Flink could not read it.
+   */
+  CompletableFuture<Readable> readable(String path);
+
+  /** A savepoint Flink can read: its checkpoint id, and when its metadata was written. */
+  record Readable(long checkpointId, java.time.Instant writtenAt) {}
 }

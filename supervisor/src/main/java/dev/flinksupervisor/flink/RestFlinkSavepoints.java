@@ -30,6 +30,11 @@ public final class RestFlinkSavepoints implements FlinkSavepoints {
   private final RestClusterClient<StandaloneClusterId> client;
   private final Duration timeout;
 
+  /** Reads savepoint metadata from its file system, off the caller's thread. */
+  private final java.util.concurrent.Executor files =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          new org.apache.flink.util.concurrent.ExecutorThreadFactory("savepoint-files"));
+
   public RestFlinkSavepoints(RestClusterClient<StandaloneClusterId> client, Duration timeout) {
     this.client = client;
     this.timeout = timeout;
@@ -120,6 +125,34 @@ public final class RestFlinkSavepoints implements FlinkSavepoints {
   @Override
   public CompletableFuture<Void> cancel(String jobId) {
     return bounded(client.cancel(JobID.fromHexString(jobId)).thenApply(ack -> null));
+  }
+
+  @Override
+  public CompletableFuture<Readable> readable(String path) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                var location =
+                    org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess
+                        .resolveCheckpointPointer(path);
+                long id;
+                try (java.io.DataInputStream in =
+                    new java.io.DataInputStream(location.getMetadataHandle().openInputStream())) {
+                  id =
+                      org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(
+                              in, RestFlinkSavepoints.class.getClassLoader(), path)
+                          .getCheckpointId();
+                }
+                org.apache.flink.core.fs.Path metadata = location.getMetadataHandle().getFilePath();
+                long written =
+                    metadata.getFileSystem().getFileStatus(metadata).getModificationTime();
+                return new Readable(id, java.time.Instant.ofEpochMilli(written));
+              } catch (java.io.IOException | RuntimeException e) {
+                throw new CompletionException(e);
+              }
+            },
+            files)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -23,6 +23,7 @@ public final class PodStatusWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PodStatusWatch.class);
 
   private final SharedIndexInformer<Pod> informer;
+  private volatile String uid;
 
   public PodStatusWatch(
       KubernetesClient client,
@@ -51,6 +52,7 @@ public final class PodStatusWatch implements AutoCloseable {
                   public void onDelete(Pod pod, boolean finalStateUnknown) {}
 
                   private void hand(Pod pod) {
+                    uid = pod.getMetadata().getUid();
                     try {
                       containerOf(pod, containerName).ifPresent(changes);
                     } catch (RuntimeException e) {
@@ -108,6 +110,11 @@ public final class PodStatusWatch implements AutoCloseable {
     }
     return new JobManagerContainer.Termination(
         t.getReason(), t.getExitCode() == null ? -1 : t.getExitCode(), at);
+  }
+
+  /** The pod's uid, once the pod was read (Kubernetes Events name it). */
+  public Optional<String> podUid() {
+    return Optional.ofNullable(uid);
   }
 
   @Override

@@ -85,7 +85,7 @@ public final class SavepointBook implements LedgerSection {
   /** Whether the record is stored in the ledger with this trigger id (so it may be sent). */
   public synchronized boolean storedWithTrigger(String id, String triggerId) {
     SavepointRecord stored = records.storedValue(id);
-    return stored != null && triggerId.equals(stored.triggerId());
+    return stored != null && java.util.Objects.equals(triggerId, stored.triggerId());
   }
 
   public synchronized void put(SavepointRecord record) {

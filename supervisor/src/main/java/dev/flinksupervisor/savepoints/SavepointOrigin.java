@@ -5,5 +5,7 @@ public enum SavepointOrigin {
   MANUAL,
   SCHEDULED,
   SHUTDOWN,
-  STOP
+  STOP,
+  /** Taken elsewhere (by hand, by an operator) and registered: restorable, retained, disposable. */
+  REGISTERED
 }

@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param jitter each scheduled savepoint starts up to this long after its time, by an offset fixed
  *     per job and time, so that many jobs on one schedule do not savepoint at once (null: none)
  * @param catchUp what happens to a scheduled time that passed while no sidecar was ACTIVE
+ * @param keep completed savepoints kept besides the newest {@code retainCount} within {@code
+ *     retainAge}: everything within a duration, and the newest of each of the last hours, days,
+ *     weeks and months
  */
 public record SavepointPolicy(
     Duration interval,
@@ -31,7 +34,50 @@ public record SavepointPolicy(
     boolean onShutdown,
     boolean paused,
     Duration jitter,
-    CatchUp catchUp) {
+    CatchUp catchUp,
+    Keep keep) {
+
+  /**
+   * Retention beyond the newest few: every completed savepoint within {@code within}, and the
+   * newest of each of the last {@code hourly} hours, {@code daily} days, {@code weekly} (ISO) weeks
+   * and {@code monthly} months that have one, in UTC.
+   */
+  public record Keep(Duration within, int hourly, int daily, int weekly, int monthly) {
+    public static final Keep NONE = new Keep(null, 0, 0, 0, 0);
+
+    public Keep {
+      if (within != null && (within.isNegative() || within.isZero())) {
+        throw new IllegalArgumentException("keep.within must be longer than zero");
+      }
+      if (hourly < 0 || daily < 0 || weekly < 0 || monthly < 0) {
+        throw new IllegalArgumentException("keep.hourly, daily, weekly and monthly must be >= 0");
+      }
+    }
+  }
+
+  /** A policy keeping only the newest {@code retainCount} within {@code retainAge}. */
+  public SavepointPolicy(
+      Duration interval,
+      String cron,
+      List<BlackoutWindow> blackouts,
+      int retainCount,
+      Duration retainAge,
+      boolean onShutdown,
+      boolean paused,
+      Duration jitter,
+      CatchUp catchUp) {
+    this(
+        interval,
+        cron,
+        blackouts,
+        retainCount,
+        retainAge,
+        onShutdown,
+        paused,
+        jitter,
+        catchUp,
+        Keep.NONE);
+  }
 
   /** What happens to scheduled times missed while no sidecar was ACTIVE. */
   public enum CatchUp {
@@ -60,6 +106,7 @@ public record SavepointPolicy(
       throw new IllegalArgumentException("jitter must be shorter than the interval");
     }
     catchUp = catchUp == null ? CatchUp.ONCE : catchUp;
+    keep = keep == null ? Keep.NONE : keep;
     if (interval != null && (interval.isNegative() || interval.isZero())) {
       throw new IllegalArgumentException("interval must be longer than zero");
     }
@@ -78,7 +125,16 @@ public record SavepointPolicy(
   /** The same policy, paused or not. */
   public SavepointPolicy withPaused(boolean pause) {
     return new SavepointPolicy(
-        interval, cron, blackouts, retainCount, retainAge, onShutdown, pause, jitter, catchUp);
+        interval,
+        cron,
+        blackouts,
+        retainCount,
+        retainAge,
+        onShutdown,
+        pause,
+        jitter,
+        catchUp,
+        keep);
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -286,11 +287,79 @@ public final class SavepointService {
         record.origin()
             + " savepoint "
             + record.id()
-            + " requested (trigger "
-            + record.triggerId()
-            + ")");
+            + (record.origin() == SavepointOrigin.REGISTERED
+                ? " registered at " + record.path() + "; checking that Flink can read it"
+                : " requested (trigger " + record.triggerId() + ")"));
     lanes.submit(record.jobId(), () -> advance(record.id()));
     return record;
+  }
+
+  /**
+   * Registers a savepoint taken elsewhere for a known job: recorded at once (IN_PROGRESS, no
+   * trigger is ever sent for it), then checked on the job's lane: Flink must read its {@code
+   * _metadata}. Once it can, it is COMPLETED with origin REGISTERED, as of when its metadata was
+   * written, and restorable, retained and disposable like the sidecar's own; otherwise FAILED with
+   * why.
+   */
+  public SavepointRecord register(String jobId, String path) {
+    if (!cluster.snapshot().jobs().containsKey(jobId) && book.ofJob(jobId).isEmpty()) {
+      throw new Refused(Refused.Kind.UNKNOWN_JOB, "No job with id '" + jobId + "' is known.");
+    }
+    book.ofJob(jobId).stream()
+        .filter(r -> path.equals(r.path()) && !r.disposed())
+        .findFirst()
+        .ifPresent(
+            known -> {
+              throw new Refused(
+                  Refused.Kind.CONFLICT,
+                  "Savepoint " + known.id() + " of job " + jobId + " already has path " + path);
+            });
+    Instant now = clock.instant();
+    SavepointRecord record =
+        new SavepointRecord(
+            ids.get(),
+            jobId,
+            null,
+            SavepointState.IN_PROGRESS,
+            SavepointOrigin.REGISTERED,
+            null,
+            null,
+            false,
+            now,
+            now,
+            null,
+            path,
+            null,
+            0,
+            null,
+            false,
+            null);
+    return recordAndStart(record);
+  }
+
+  /** Completes or fails a registered savepoint by whether Flink can read it. */
+  private SavepointRecord checkRegistered(SavepointRecord record) {
+    try {
+      FlinkSavepoints.Readable readable = flink.readable(record.path()).join();
+      SavepointRecord done = update(record, r -> r.completed(r.path(), readable.writtenAt()));
+      onEnded.accept(done);
+      events.record(
+          EventTypes.SAVEPOINT_COMPLETED,
+          Severity.INFO,
+          record.jobId(),
+          "REGISTERED savepoint "
+              + record.id()
+              + " at "
+              + record.path()
+              + " (checkpoint "
+              + readable.checkpointId()
+              + ", written "
+              + readable.writtenAt()
+              + ") can be read by Flink");
+      return done;
+    } catch (CompletionException e) {
+      return fail(record, "Flink cannot read it: " + Failures.messageChain(e));
+    }
   }
 
   private void requireRunning(String jobId) {
@@ -320,14 +389,36 @@ public final class SavepointService {
     for (SavepointRecord r : book.all()) {
       byJob.computeIfAbsent(r.jobId(), k -> new ArrayList<>()).add(r);
     }
+    Set<String> restoredFrom = restoredFrom();
     for (Map.Entry<String, List<SavepointRecord>> job : byJob.entrySet()) {
       List<Retention.Disposal> disposals =
-          Retention.disposals(policyOf(job.getKey()), job.getValue(), now);
+          Retention.disposals(policyOf(job.getKey()), job.getValue(), now, restoredFrom);
       if (!disposals.isEmpty()) {
         lanes.offer(job.getKey(), () -> disposals.forEach(d -> disposeNow(d.record(), d.why())));
       }
     }
     startScheduled(byJob, now);
+  }
+
+  /** The paths the jobs still going were restored from: never disposed of. */
+  private Set<String> restoredFrom() {
+    Set<String> paths = new java.util.HashSet<>();
+    for (JobView job : cluster.snapshot().jobs().values()) {
+      if (!job.summary().status().isGloballyTerminalState()) {
+        job.progress()
+            .flatMap(p -> p.restored())
+            .map(r -> r.externalPath())
+            .filter(java.util.Objects::nonNull)
+            .map(Retention::normalized)
+            .ifPresent(paths::add);
+      }
+    }
+    return paths;
+  }
+
+  /** Which retention rules keep each of the job's completed savepoints, by record id. */
+  public Map<String, List<String>> retainedBy(String jobId) {
+    return Retention.retainedBy(policyOf(jobId), ofJob(jobId), clock.instant(), restoredFrom());
   }
 
   private static boolean due(SavepointRecord record, Instant now) {
@@ -340,6 +431,12 @@ public final class SavepointService {
     SavepointRecord record = book.get(id).orElse(null);
     if (record == null || !recorder.mayAct()) {
       return; // a step-down or a takeover since this was queued: the next ACTIVE term decides
+    }
+    if (record.origin() == SavepointOrigin.REGISTERED) {
+      if (record.state() == SavepointState.IN_PROGRESS) {
+        checkRegistered(record);
+      }
+      return;
     }
     Instant now = clock.instant();
     if (due(record, now)) {
@@ -671,6 +768,6 @@ public final class SavepointService {
   }
 
   private static boolean sameAttempt(SavepointRecord a, SavepointRecord b) {
-    return a.triggerId().equals(b.triggerId()) && a.state() == b.state();
+    return java.util.Objects.equals(a.triggerId(), b.triggerId()) && a.state() == b.state();
   }
 }

@@ -71,7 +71,13 @@ public final class Savepoints implements AutoCloseable {
         config.get(SupervisorOptions.SAVEPOINT_ON_SHUTDOWN),
         false,
         config.get(SupervisorOptions.SAVEPOINT_JITTER),
-        config.get(SupervisorOptions.SAVEPOINT_CATCH_UP));
+        config.get(SupervisorOptions.SAVEPOINT_CATCH_UP),
+        new SavepointPolicy.Keep(
+            config.getOptional(SupervisorOptions.SAVEPOINT_KEEP_WITHIN).orElse(null),
+            config.get(SupervisorOptions.SAVEPOINT_KEEP_HOURLY),
+            config.get(SupervisorOptions.SAVEPOINT_KEEP_DAILY),
+            config.get(SupervisorOptions.SAVEPOINT_KEEP_WEEKLY),
+            config.get(SupervisorOptions.SAVEPOINT_KEEP_MONTHLY)));
   }
 
   @Override

@@ -126,6 +126,40 @@ class RecoveryITCase {
   }
 
   @Test
+  void a_policy_restoring_nothing_runs_the_failed_job_again_empty() throws Exception {
+    Response submitted =
+        post(
+            "/api/v1/jobs",
+            """
+            {"jarPath": "demo-job.jar",
+             "entryClass": "dev.flinksupervisor.demo.job.DemoJob",
+             "args": ["--name", "stateless", "--buckets", "1", "--rate", "100",
+                      "--fail-every", "300", "--restart-strategy", "none",
+                      "--checkpoint-interval", "200"],
+             "parallelism": 1,
+             "recovery": {"mode": "RESTART_FROM_LATEST", "maxAttempts": 1,
+                          "backoff": "PT1S", "restoreFrom": "NONE"}}
+            """);
+    assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+    assertThat(submitted.json().at("/spec/recovery/restoreFrom").asText()).isEqualTo("NONE");
+    String first = submitted.json().get("jobId").asText();
+
+    JsonNode restarted =
+        Await.until(
+            "the failed job to be run again",
+            PATIENCE,
+            () -> {
+              JsonNode events = http.get("/api/v1/events", TOKEN).json().get("events");
+              return StreamSupport.stream(events.spliterator(), false)
+                  .filter(e -> e.get("type").asText().equals("RECOVERY_STARTED"))
+                  .filter(e -> e.get("jobId").asText().equals(first))
+                  .findFirst()
+                  .orElse(null);
+            });
+    assertThat(restarted.get("message").asText()).endsWith("from no state");
+  }
+
+  @Test
   void a_job_not_submitted_by_the_sidecar_is_not_restarted_but_its_state_is_named()
       throws Exception {
     String job = flink.submitDemoJob("--checkpoint-interval", "200").toHexString();

@@ -153,6 +153,44 @@ class JobManagerPodStatusITCase {
           .singleElement()
           .satisfies(e -> assertThat(e.get("severity").asText()).isEqualTo("ERROR"));
 
+      // kubectl describe pod tells the same story, from Kubernetes Events on the pod.
+      List<io.fabric8.kubernetes.api.model.Event> onThePod =
+          Await.until(
+              "the Kubernetes Events of the restarts",
+              PATIENCE,
+              () -> {
+                List<io.fabric8.kubernetes.api.model.Event> found =
+                    client
+                        .v1()
+                        .events()
+                        .inNamespace(kubernetes.namespace())
+                        .list()
+                        .getItems()
+                        .stream()
+                        .filter(e -> POD.equals(e.getInvolvedObject().getName()))
+                        .toList();
+                return found.stream().anyMatch(e -> e.getReason().equals("JobManagerRestartLoop"))
+                    ? found
+                    : null;
+              });
+      assertThat(onThePod)
+          .filteredOn(e -> e.getReason().equals("JobManagerRestarted"))
+          .hasSize(3)
+          .allSatisfy(
+              e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getMessage()).contains("OOMKilled, exit code 137");
+                assertThat(e.getInvolvedObject().getUid())
+                    .isEqualTo(
+                        client
+                            .pods()
+                            .inNamespace(kubernetes.namespace())
+                            .withName(POD)
+                            .get()
+                            .getMetadata()
+                            .getUid());
+              });
+
       String metrics = http.get("/metrics", null).body();
       assertThat(metrics)
           .containsPattern("flink_supervisor_jobmanager_restarts(\\{[^}]*\\})? 3.0")

@@ -65,6 +65,15 @@ class SavepointITCase {
             .build());
   }
 
+  private static Response dispose(HttpTestClient http, String job, String id) {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create(http.baseUrl() + "/api/v1/jobs/" + job + "/savepoints/" + id))
+            .header("Authorization", "Bearer " + TOKEN)
+            .DELETE()
+            .build());
+  }
+
   private static JsonNode awaitState(HttpTestClient http, String job, String id, String state)
       throws Exception {
     return Await.until(
@@ -150,18 +159,7 @@ class SavepointITCase {
         .isGreaterThan(countAtStop);
 
     // Disposal goes through Flink, which deletes the savepoint's files.
-    Response disposed =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        http.baseUrl()
-                            + "/api/v1/jobs/"
-                            + job
-                            + "/savepoints/"
-                            + done.get("id").asText()))
-                .header("Authorization", "Bearer " + TOKEN)
-                .DELETE()
-                .build());
+    Response disposed = dispose(http, job, done.get("id").asText());
     assertThat(disposed.status()).isEqualTo(202);
     Await.until(
         "the savepoint to be disposed of",
@@ -185,6 +183,75 @@ class SavepointITCase {
       }
     }
     return n;
+  }
+
+  @Test
+  void a_savepoint_taken_elsewhere_is_registered_retained_and_disposed_of_like_the_sidecars_own()
+      throws Exception {
+    sidecar = settings().start();
+    HttpTestClient http = new HttpTestClient(sidecar.apiPort());
+    JobID jobId = flink.submitDemoJob("--name", "registered");
+    String job = jobId.toHexString();
+    awaitRunning(http, job);
+    Path elsewhere = dir.resolve("taken-by-hand");
+    String path;
+    try (org.apache.flink.client.program.rest.RestClusterClient<
+            org.apache.flink.client.deployment.StandaloneClusterId>
+        client =
+            new org.apache.flink.client.program.rest.RestClusterClient<>(
+                flink.configuration(),
+                org.apache.flink.client.deployment.StandaloneClusterId.getInstance())) {
+      path =
+          Await.until(
+              "a savepoint taken with Flink's own client, once every task runs",
+              PATIENCE,
+              () -> {
+                try {
+                  return client
+                      .triggerSavepoint(
+                          jobId,
+                          elsewhere.toUri().toString(),
+                          org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+                      .get();
+                } catch (Exception e) {
+                  return null; // tasks still deploying: "Not all required tasks are running"
+                }
+              });
+    }
+
+    Response registered =
+        post(http, "/api/v1/jobs/" + job + "/savepoints/register", "{\"path\": \"" + path + "\"}");
+    assertThat(registered.status()).as(registered.body()).isEqualTo(202);
+    JsonNode done = awaitState(http, job, registered.json().get("id").asText(), "COMPLETED");
+    assertThat(done.get("origin").asText()).isEqualTo("REGISTERED");
+    assertThat(done.get("path").asText()).isEqualTo(path);
+    assertThat(done.has("triggerId")).as("nothing was triggered").isFalse();
+    JsonNode listed =
+        http.get("/api/v1/jobs/" + job + "/savepoints", TOKEN).json().get("savepoints").get(0);
+    assertThat(listed.get("retainedBy").toString()).contains("newest");
+
+    Response bogus =
+        post(
+            http,
+            "/api/v1/jobs/" + job + "/savepoints/register",
+            "{\"path\": \"" + dir.resolve("no-savepoint-here").toUri() + "\"}");
+    assertThat(bogus.status()).as(bogus.body()).isEqualTo(202);
+    JsonNode failed = awaitState(http, job, bogus.json().get("id").asText(), "FAILED");
+    assertThat(failed.get("error").asText()).contains("Flink cannot read it");
+
+    Response duplicate =
+        post(http, "/api/v1/jobs/" + job + "/savepoints/register", "{\"path\": \"" + path + "\"}");
+    assertThat(duplicate.status()).isEqualTo(409);
+
+    Response disposed = dispose(http, job, done.get("id").asText());
+    assertThat(disposed.status()).as(disposed.body()).isLessThan(300);
+    Await.until(
+        "the registered savepoint's files to be disposed of through Flink",
+        PATIENCE,
+        () ->
+            java.nio.file.Files.exists(Path.of(URI.create(path)).resolve("_metadata"))
+                ? null
+                : Boolean.TRUE);
   }
 
   @Test

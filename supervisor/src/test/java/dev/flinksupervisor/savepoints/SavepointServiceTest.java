@@ -518,4 +518,34 @@ class SavepointServiceTest {
     assertThat(flink.count("cancel")).isEqualTo(1);
     assertThat(events.query(JOB, null)).extracting(Event::type).contains(EventTypes.JOB_CANCELLED);
   }
+
+  @Test
+  void a_savepoint_taken_elsewhere_is_registered_once_flink_can_read_it() {
+    jobIs(JobStatus.RUNNING, Optional.empty());
+    Instant written = T0.minus(Duration.ofDays(3));
+    flink.readablePaths.put(
+        "s3://b/savepoints/savepoint-old", new FlinkSavepoints.Readable(42, written));
+
+    SavepointRecord registered = service.register(JOB, "s3://b/savepoints/savepoint-old");
+    service.tick();
+
+    assertThat(flink.calls).as("nothing is triggered for it").isEmpty();
+    SavepointRecord done = now(registered);
+    assertThat(done.state()).isEqualTo(SavepointState.COMPLETED);
+    assertThat(done.origin()).isEqualTo(SavepointOrigin.REGISTERED);
+    assertThat(done.completedAt()).as("as of when it was written").isEqualTo(written);
+    assertThat(done.path()).isEqualTo("s3://b/savepoints/savepoint-old");
+    assertThatThrownBy(() -> service.register(JOB, "s3://b/savepoints/savepoint-old"))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining("already has path");
+
+    SavepointRecord unreadable = service.register(JOB, "s3://b/savepoints/not-there");
+    service.tick();
+    assertThat(now(unreadable).state()).isEqualTo(SavepointState.FAILED);
+    assertThat(now(unreadable).error()).contains("Flink cannot read it").contains("_metadata");
+
+    assertThatThrownBy(() -> service.register("0000000000000000000000000000dead", "s3://x/y"))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining("No job");
+  }
 }

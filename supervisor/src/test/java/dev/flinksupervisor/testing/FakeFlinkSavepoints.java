@@ -74,4 +74,17 @@ public final class FakeFlinkSavepoints implements FlinkSavepoints {
   public long count(String method) {
     return calls.stream().filter(c -> c.startsWith(method + " ")).count();
   }
+
+  /** What {@link #readable} answers, by path; unknown paths fail as unreadable. */
+  public final java.util.Map<String, Readable> readablePaths =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public CompletableFuture<Readable> readable(String path) {
+    Readable id = readablePaths.get(path);
+    return id != null
+        ? CompletableFuture.completedFuture(id)
+        : CompletableFuture.failedFuture(
+            new java.io.FileNotFoundException("Cannot find meta data file '_metadata' in " + path));
+  }
 }
