@@ -58,6 +58,9 @@ public final class EmbeddedFlink implements AutoCloseable {
     conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
     // Job metrics (restarts, the example job's counters) reach the REST API within a second.
     conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+    // On two busy cores, storing a submitted job in the HA ConfigMaps can outlast the default 10 s.
+    conf.set(
+        org.apache.flink.configuration.RpcOptions.ASK_TIMEOUT_DURATION, Duration.ofSeconds(60));
     return conf;
   }
 

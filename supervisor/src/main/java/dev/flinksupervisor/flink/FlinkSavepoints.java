@@ -49,6 +49,9 @@ public interface FlinkSavepoints {
    */
   CompletableFuture<Readable> readable(String path);
 
-  /** A savepoint Flink can read: its checkpoint id, and when its metadata was written. */
-  record Readable(long checkpointId, java.time.Instant writtenAt) {}
+  /**
+   * A savepoint Flink can read: its checkpoint id, when its metadata was written, and its path as
+   * Flink spells it (the external pointer a job restored from it reports).
+   */
+  record Readable(long checkpointId, java.time.Instant writtenAt, String pointer) {}
 }

@@ -146,7 +146,8 @@ public final class RestFlinkSavepoints implements FlinkSavepoints {
                 org.apache.flink.core.fs.Path metadata = location.getMetadataHandle().getFilePath();
                 long written =
                     metadata.getFileSystem().getFileStatus(metadata).getModificationTime();
-                return new Readable(id, java.time.Instant.ofEpochMilli(written));
+                return new Readable(
+                    id, java.time.Instant.ofEpochMilli(written), location.getExternalPointer());
               } catch (java.io.IOException | RuntimeException e) {
                 throw new CompletionException(e);
               }

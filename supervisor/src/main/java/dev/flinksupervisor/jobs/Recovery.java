@@ -170,7 +170,10 @@ public final class Recovery {
             ? Optional.empty()
             : view.history().stateRegression();
     if (regressed.isPresent()) {
+      // Only a policy that restores the latest state runs it again from the state before; with
+      // savepoints only or none, the STATE_REGRESSED event and reason say it, and people decide.
       if (recovers
+          && policy.restoreFrom() == RestoreStrategy.LATEST_STATE
           && job.submission() == Submission.SUBMITTED
           && reprofiles.inFlightOn(jobId).isEmpty()
           && !lanes.busy(jobId)

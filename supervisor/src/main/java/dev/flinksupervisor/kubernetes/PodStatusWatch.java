@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows one pod's status with fabric8's informer (a list and a watch of that pod by name, resumed
  * after errors by the informer) and hands each change of one of its containers on, as a {@link
- * JobManagerContainer}. Nothing is polled: when nothing changes, no request is made.
+ * JobManagerContainer}, and the cached pod again every {@link #RESYNC}. Nothing is polled: when
+ * nothing changes, no request is made.
  */
 public final class PodStatusWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PodStatusWatch.class);
@@ -32,36 +33,46 @@ public final class PodStatusWatch implements AutoCloseable {
       String containerName,
       Consumer<JobManagerContainer> changes) {
     this.informer =
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withName(podName)
-            .inform(
-                new ResourceEventHandler<Pod>() {
-                  @Override
-                  public void onAdd(Pod pod) {
-                    hand(pod);
-                  }
+        client.pods().inNamespace(namespace).withName(podName).runnableInformer(RESYNC.toMillis());
+    // A failed list or watch (a Role without the pods rule, an API server away) is retried by the
+    // informer and never stops the sidecar from starting.
+    informer.exceptionHandler(
+        (started, failure) -> {
+          LOG.warn("Following pod {} failed; trying again: {}", podName, failure.toString());
+          return true;
+        });
+    informer.addEventHandler(
+        new ResourceEventHandler<Pod>() {
+          @Override
+          public void onAdd(Pod pod) {
+            hand(pod);
+          }
 
-                  @Override
-                  public void onUpdate(Pod before, Pod pod) {
-                    hand(pod);
-                  }
+          @Override
+          public void onUpdate(Pod before, Pod pod) {
+            hand(pod);
+          }
 
-                  @Override
-                  public void onDelete(Pod pod, boolean finalStateUnknown) {}
+          @Override
+          public void onDelete(Pod pod, boolean finalStateUnknown) {}
 
-                  private void hand(Pod pod) {
-                    uid = pod.getMetadata().getUid();
-                    try {
-                      containerOf(pod, containerName).ifPresent(changes);
-                    } catch (RuntimeException e) {
-                      LOG.warn("Reading the status of pod {} failed: {}", podName, e.toString());
-                    }
-                  }
-                },
-                0);
+          private void hand(Pod pod) {
+            uid = pod.getMetadata().getUid();
+            try {
+              containerOf(pod, containerName).ifPresent(changes);
+            } catch (RuntimeException e) {
+              LOG.warn("Reading the status of pod {} failed: {}", podName, e.toString());
+            }
+          }
+        });
+    informer.start(); // not waited for
   }
+
+  /**
+   * The informer hands the cached pod on again this often, without asking the API server: a restart
+   * loop that ended clears once its restarts age out of the window.
+   */
+  static final java.time.Duration RESYNC = java.time.Duration.ofMinutes(1);
 
   /** The named container of {@code pod}, as its status tells it; empty until it has a status. */
   static Optional<JobManagerContainer> containerOf(Pod pod, String containerName) {

@@ -16,11 +16,13 @@ import java.util.function.Function;
 
 /**
  * Pure: which of a job's completed savepoints its policy keeps, and by which rule; the others are
- * disposed of. Rules, any of which keeps a savepoint: {@code newest} (the newest completed one,
- * always), {@code restored} (a running job was restored from it), {@code last} (among the newest
- * {@code retainCount} and not older than {@code retainAge}), {@code within} (completed within
- * {@code keep.within}), and {@code hourly}, {@code daily}, {@code weekly}, {@code monthly} (the
- * newest of each of the last so many hours, days, ISO weeks and months that have one, in UTC).
+ * disposed of. A savepoint registered from elsewhere counts from its registration, not from when
+ * its files were written. Rules, any of which keeps a savepoint: {@code newest} (the newest
+ * completed one, always), {@code restored} (a running job was restored from it), {@code last}
+ * (among the newest {@code retainCount} and not older than {@code retainAge}), {@code within}
+ * (completed within {@code keep.within}), and {@code hourly}, {@code daily}, {@code weekly}, {@code
+ * monthly} (the newest of each of the last so many hours, days, ISO weeks and months that have one,
+ * in UTC).
  */
 final class Retention {
   private Retention() {}
@@ -42,7 +44,7 @@ final class Retention {
     List<SavepointRecord> completed =
         records.stream()
             .filter(r -> r.state() == SavepointState.COMPLETED && !r.disposed())
-            .sorted(Comparator.comparing(SavepointRecord::completedAt).reversed())
+            .sorted(Comparator.comparing(Retention::keptSince).reversed())
             .toList();
     Map<String, List<String>> kept = new LinkedHashMap<>();
     for (int i = 0; i < completed.size(); i++) {
@@ -54,11 +56,11 @@ final class Retention {
       if (r.path() != null && restoredFrom.contains(normalized(r.path()))) {
         rules.add("restored");
       }
-      if (i < policy.retainCount() && !r.completedAt().plus(policy.retainAge()).isBefore(now)) {
+      if (i < policy.retainCount() && !keptSince(r).plus(policy.retainAge()).isBefore(now)) {
         rules.add("last");
       }
       SavepointPolicy.Keep keep = policy.keep();
-      if (keep.within() != null && !r.completedAt().plus(keep.within()).isBefore(now)) {
+      if (keep.within() != null && !keptSince(r).plus(keep.within()).isBefore(now)) {
         rules.add("within");
       }
       kept.put(r.id(), rules);
@@ -113,7 +115,7 @@ final class Retention {
       if (seen.size() >= count) {
         return;
       }
-      if (seen.add(period.apply(r.completedAt().atZone(ZoneOffset.UTC)))) {
+      if (seen.add(period.apply(keptSince(r).atZone(ZoneOffset.UTC)))) {
         kept.get(r.id()).add(rule);
       }
     }
@@ -132,6 +134,16 @@ final class Retention {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Since when a savepoint counts for retention: when it completed, or, for one taken elsewhere,
+   * when it was registered (however old its files, it is not disposed of the moment it arrives).
+   */
+  static Instant keptSince(SavepointRecord r) {
+    return r.origin() == SavepointOrigin.REGISTERED && r.requestedAt() != null
+        ? r.requestedAt()
+        : r.completedAt();
   }
 
   /** A path as compared with the paths jobs were restored from. */

@@ -166,8 +166,13 @@ public final class SavepointBook implements LedgerSection {
   }
 
   public synchronized Optional<SavepointRecord> inFlight(String jobId) {
+    // A registration being checked is no savepoint of the job being taken: it holds nothing up.
     return records.values().stream()
-        .filter(r -> r.jobId().equals(jobId) && r.state().inFlight())
+        .filter(
+            r ->
+                r.jobId().equals(jobId)
+                    && r.state().inFlight()
+                    && r.origin() != SavepointOrigin.REGISTERED)
         .findFirst();
   }
 

@@ -341,7 +341,24 @@ public final class SavepointService {
   private SavepointRecord checkRegistered(SavepointRecord record) {
     try {
       FlinkSavepoints.Readable readable = flink.readable(record.path()).join();
-      SavepointRecord done = update(record, r -> r.completed(r.path(), readable.writtenAt()));
+      String pointer = readable.pointer() == null ? record.path() : readable.pointer();
+      Optional<SavepointRecord> same =
+          book.all().stream()
+              .filter(r -> !r.id().equals(record.id()) && !r.disposed() && r.path() != null)
+              .filter(r -> Retention.normalized(r.path()).equals(Retention.normalized(pointer)))
+              .findFirst();
+      if (same.isPresent()) {
+        return fail(
+            record,
+            "it is savepoint "
+                + same.get().id()
+                + " of job "
+                + same.get().jobId()
+                + " already ("
+                + pointer
+                + "); disposing of one would delete the other's files");
+      }
+      SavepointRecord done = update(record, r -> r.completed(pointer, readable.writtenAt()));
       onEnded.accept(done);
       events.record(
           EventTypes.SAVEPOINT_COMPLETED,
@@ -350,7 +367,7 @@ public final class SavepointService {
           "REGISTERED savepoint "
               + record.id()
               + " at "
-              + record.path()
+              + pointer
               + " (checkpoint "
               + readable.checkpointId()
               + ", written "

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class JobManagerPodStatusITCase {
   private static final String TOKEN = SidecarSettings.OPERATOR_TOKEN;
   private static final Duration PATIENCE = Duration.ofSeconds(60);
-  private static final String POD = "example-jm-7d9f-abcde";
+  private final String podName =
+      "example-jm-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
   @TempDir Path dir;
   private KubernetesApi kubernetes;
@@ -46,7 +47,7 @@ class JobManagerPodStatusITCase {
     }
   }
 
-  private static Pod pod(int restarts) {
+  private Pod pod(int restarts) {
     ContainerStatusBuilder jobManager =
         new ContainerStatusBuilder()
             .withName("flink-main-container")
@@ -68,7 +69,7 @@ class JobManagerPodStatusITCase {
     }
     return new PodBuilder()
         .withNewMetadata()
-        .withName(POD)
+        .withName(podName)
         .endMetadata()
         .withNewSpec()
         .addNewContainer()
@@ -100,7 +101,7 @@ class JobManagerPodStatusITCase {
       client.pods().inNamespace(kubernetes.namespace()).resource(pod(0)).create();
       sidecar =
           SidecarSettings.forCluster(kubernetes, "example", dir.resolve("ha").toString())
-              .set(SupervisorOptions.METRICS_POD_NAME, POD)
+              .set(SupervisorOptions.METRICS_POD_NAME, podName)
               .set(SupervisorOptions.JOBMANAGER_RESTART_LIMIT, "2")
               .start();
       HttpTestClient http = new HttpTestClient(sidecar.apiPort());
@@ -113,7 +114,7 @@ class JobManagerPodStatusITCase {
                 JsonNode c = http.get("/api/v1/cluster", TOKEN).json();
                 return c.has("jobManagerContainer") ? c : null;
               });
-      assertThat(first.at("/jobManagerContainer/pod").asText()).isEqualTo(POD);
+      assertThat(first.at("/jobManagerContainer/pod").asText()).isEqualTo(podName);
       assertThat(first.at("/jobManagerContainer/restarts").asInt()).isZero();
       assertThat(first.at("/jobManagerContainer/state").asText()).isEqualTo("running");
       assertThat(first.at("/health/verdict").asText()).isEqualTo("HEALTHY");
@@ -167,7 +168,7 @@ class JobManagerPodStatusITCase {
                         .list()
                         .getItems()
                         .stream()
-                        .filter(e -> POD.equals(e.getInvolvedObject().getName()))
+                        .filter(e -> podName.equals(e.getInvolvedObject().getName()))
                         .toList();
                 return found.stream().anyMatch(e -> e.getReason().equals("JobManagerRestartLoop"))
                     ? found
@@ -185,7 +186,7 @@ class JobManagerPodStatusITCase {
                         client
                             .pods()
                             .inNamespace(kubernetes.namespace())
-                            .withName(POD)
+                            .withName(podName)
                             .get()
                             .getMetadata()
                             .getUid());

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubernetesEventRecorderITCase {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-  private static final String POD = "example-jm-0";
+  private final String podName =
+      "example-jm-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
   @TempDir Path dir;
   private KubernetesApi kubernetes;
@@ -50,7 +51,7 @@ class KubernetesEventRecorderITCase {
 
   private List<Event> eventsOnThePod(KubernetesClient client) {
     return client.v1().events().inNamespace(kubernetes.namespace()).list().getItems().stream()
-        .filter(e -> POD.equals(e.getInvolvedObject().getName()))
+        .filter(e -> podName.equals(e.getInvolvedObject().getName()))
         .toList();
   }
 
@@ -69,7 +70,7 @@ class KubernetesEventRecorderITCase {
         new KubernetesEventRecorder(
                 sidecars,
                 kubernetes.namespace(),
-                POD,
+                podName,
                 () -> Optional.of("uid-of-the-pod"),
                 log,
                 new KubernetesEventPolicy(clock, 5, Duration.ofMinutes(1)),

@@ -524,7 +524,8 @@ class SavepointServiceTest {
     jobIs(JobStatus.RUNNING, Optional.empty());
     Instant written = T0.minus(Duration.ofDays(3));
     flink.readablePaths.put(
-        "s3://b/savepoints/savepoint-old", new FlinkSavepoints.Readable(42, written));
+        "s3://b/savepoints/savepoint-old",
+        new FlinkSavepoints.Readable(42, written, "s3://b/savepoints/savepoint-old"));
 
     SavepointRecord registered = service.register(JOB, "s3://b/savepoints/savepoint-old");
     service.tick();
@@ -543,6 +544,15 @@ class SavepointServiceTest {
     service.tick();
     assertThat(now(unreadable).state()).isEqualTo(SavepointState.FAILED);
     assertThat(now(unreadable).error()).contains("Flink cannot read it").contains("_metadata");
+
+    // The same files under another spelling: Flink's own pointer tells, and it is refused.
+    flink.readablePaths.put(
+        "s3://b/savepoints/savepoint-old/_metadata",
+        new FlinkSavepoints.Readable(42, written, "s3://b/savepoints/savepoint-old"));
+    SavepointRecord again = service.register(JOB, "s3://b/savepoints/savepoint-old/_metadata");
+    service.tick();
+    assertThat(now(again).state()).isEqualTo(SavepointState.FAILED);
+    assertThat(now(again).error()).contains("already", registered.id());
 
     assertThatThrownBy(() -> service.register("0000000000000000000000000000dead", "s3://x/y"))
         .isInstanceOf(Refused.class)
