@@ -21,6 +21,10 @@ import java.util.Optional;
  * @param lastRestoredAt when the newest restore seen happened (epoch ms), 0 for none
  * @param regression set once a run of this job id started from state older than a checkpoint it had
  *     completed before; never cleared for the job id
+ * @param confirmedCheckpoint the newest checkpoint seen that a newer one followed: it surely
+ *     reached Flink's HA store. The newest one may not have: Flink reports a checkpoint completed
+ *     before storing it, and one it failed to store is dropped, so a failover legitimately restores
+ *     the one before it. Null until two were seen.
  */
 public record JobHistory(
     List<Sample> restartSamples,
@@ -28,7 +32,8 @@ public record JobHistory(
     long failedAtLastCheckpoint,
     CheckpointInfo newestCheckpoint,
     long lastRestoredAt,
-    StateRegression regression) {
+    StateRegression regression,
+    CheckpointInfo confirmedCheckpoint) {
 
   /** A restart count read at a time. */
   public record Sample(Instant at, long restarts) {}
@@ -69,18 +74,18 @@ public record JobHistory(
     }
   }
 
-  public static final JobHistory EMPTY = new JobHistory(List.of(), -1, 0, null, 0, null);
+  public static final JobHistory EMPTY = new JobHistory(List.of(), -1, 0, null, 0, null, null);
 
   /**
    * Starts from a checkpoint known from the sidecar's record, for a job seen for the first time.
    */
   public static JobHistory knowing(CheckpointInfo newestCheckpoint) {
-    return new JobHistory(List.of(), -1, 0, newestCheckpoint, 0, null);
+    return new JobHistory(List.of(), -1, 0, newestCheckpoint, 0, null, newestCheckpoint);
   }
 
   /** A new run under the same job id after the last one ended on purpose: nothing to compare. */
   public JobHistory newRun() {
-    return new JobHistory(restartSamples, -1, 0, null, 0, null);
+    return new JobHistory(restartSamples, -1, 0, null, 0, null, null);
   }
 
   public Optional<StateRegression> stateRegression() {
@@ -112,10 +117,14 @@ public record JobHistory(
       found = regressionIn(progress, at).orElse(null);
     }
     CheckpointInfo newest = newestCheckpoint;
+    CheckpointInfo confirmed = confirmedCheckpoint;
     Optional<CheckpointInfo> latest = progress.lastCheckpoint().filter(c -> !c.savepoint());
     if (found == null
         && latest.isPresent()
         && (newest == null || latest.get().completedAt() > newest.completedAt())) {
+      if (newest != null && newest.id() != latest.get().id()) {
+        confirmed = newest;
+      }
       newest = latest.get();
     }
     return new JobHistory(
@@ -124,22 +133,24 @@ public record JobHistory(
         newCheckpoint ? progress.failedCheckpoints() : failedAtLastCheckpoint,
         newest,
         Math.max(lastRestoredAt, restoredAt),
-        found);
+        found,
+        confirmed);
   }
 
   /**
-   * Whether this read shows a run that went back behind {@link #newestCheckpoint}: it restored
-   * (after that checkpoint completed) an older checkpoint or savepoint, or a checkpoint that
-   * completed after it bears a lower id (Flink's checkpoint counter began again, as when a run
-   * starts without the job's retained checkpoints).
+   * Whether this read shows a run that went back: it restored (after it completed) something older
+   * than {@link #confirmedCheckpoint}, or a checkpoint that completed after {@link
+   * #newestCheckpoint} bears a lower id (Flink's checkpoint counter began again, as when a run
+   * starts without the job's retained checkpoints; a dropped checkpoint does not reset it).
    */
   private Optional<StateRegression> regressionIn(JobProgress progress, Instant at) {
     Optional<RestoredFrom> restored = progress.restored();
     if (restored.isPresent()
+        && confirmedCheckpoint != null
         && restored.get().restoredAt() > lastRestoredAt
-        && restored.get().restoredAt() > newestCheckpoint.completedAt()
-        && restored.get().checkpointId() < newestCheckpoint.id()) {
-      return Optional.of(new StateRegression(restored, newestCheckpoint, at));
+        && restored.get().restoredAt() > confirmedCheckpoint.completedAt()
+        && restored.get().checkpointId() < confirmedCheckpoint.id()) {
+      return Optional.of(new StateRegression(restored, confirmedCheckpoint, at));
     }
     Optional<CheckpointInfo> latest = progress.lastCheckpoint();
     if (latest.isPresent()

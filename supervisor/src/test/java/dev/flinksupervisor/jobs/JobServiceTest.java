@@ -437,6 +437,14 @@ class JobServiceTest {
             .withProgress(
                 new JobProgress(
                     0,
+                    Optional.of(new CheckpointInfo(41, t + 41_000, false, "file:/cp/j/chk-41")),
+                    Optional.empty(),
+                    41,
+                    0),
+                clock.instant())
+            .withProgress(
+                new JobProgress(
+                    0,
                     Optional.of(new CheckpointInfo(4, t + 45_000, false, "file:/cp/j/chk-4")),
                     Optional.empty(),
                     1,
