@@ -13,12 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.slf4j.Logger;
@@ -58,7 +56,7 @@ public final class ChildJvmJobGraphs implements JobGraphBuilder {
     try {
       return build(submission, dir);
     } finally {
-      deleteQuietly(dir);
+      org.apache.flink.util.FileUtils.deleteDirectoryQuietly(dir.toFile());
       building.release();
     }
   }
@@ -197,16 +195,6 @@ public final class ChildJvmJobGraphs implements JobGraphBuilder {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (UnsupportedOperationException e) {
       return Files.createTempDirectory("job-graph-");
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      LOG.warn("Could not delete {}: {}", dir, e.toString());
     }
   }
 }

@@ -241,19 +241,6 @@ public final class SupervisionLoop implements AutoCloseable {
       }
     }
     readFailures(known, next);
-    for (JobView view : next.values()) {
-      JobView previous = known.get(view.id());
-      boolean newlyRegressed =
-          view.history().stateRegression().isPresent()
-              && (previous == null || previous.history().stateRegression().isEmpty());
-      if (newlyRegressed) {
-        events.record(
-            EventTypes.STATE_REGRESSED,
-            Severity.ERROR,
-            view.id(),
-            view.history().stateRegression().get().describe());
-      }
-    }
     for (Map.Entry<String, JobView> entry : next.entrySet()) {
       JobView view = entry.getValue();
       Health health =
@@ -265,6 +252,14 @@ public final class SupervisionLoop implements AutoCloseable {
               thresholds.apply(view.id()),
               now);
       JobView previous = known.get(view.id());
+      if (view.history().stateRegression().isPresent()
+          && (previous == null || previous.history().stateRegression().isEmpty())) {
+        events.record(
+            EventTypes.STATE_REGRESSED,
+            Severity.ERROR,
+            view.id(),
+            view.history().stateRegression().get().describe());
+      }
       recordIfNew(
           HealthEvaluator.SAVEPOINT_STALE, EventTypes.SAVEPOINT_STALE, previous, view, health);
       Verdict before = previous == null ? Verdict.HEALTHY : previous.health().verdict();
@@ -355,7 +350,10 @@ public final class SupervisionLoop implements AutoCloseable {
     return restorableRecord
         .get(summary.id())
         .filter(e -> !e.checkpoint().savepoint())
-        .filter(e -> !Set.of("FINISHED", "CANCELED").contains(e.status()))
+        .filter(
+            e ->
+                java.util.Arrays.stream(JobStatus.values())
+                    .noneMatch(s -> s.name().equals(e.status()) && JobView.endedOnPurpose(s)))
         .map(e -> JobView.firstSeen(summary, e.checkpoint()))
         .orElseGet(() -> JobView.firstSeen(summary));
   }

@@ -136,6 +136,11 @@ class JobServiceTest {
         jar, "com.example.App", List.of("--x", "1"), 2, null, false, recovery, Map.of(), false);
   }
 
+  private static RecoveryPolicy restartRestoring(RecoveryPolicy.RestoreStrategy strategy) {
+    return new RecoveryPolicy(
+        Mode.RESTART_FROM_LATEST, 2, Duration.ofSeconds(10), Duration.ofHours(1), strategy);
+  }
+
   private static final RecoveryPolicy RESTART =
       new RecoveryPolicy(Mode.RESTART_FROM_LATEST, 2, Duration.ofSeconds(10), Duration.ofHours(1));
 
@@ -535,12 +540,7 @@ class JobServiceTest {
   @Test
   void a_policy_restoring_savepoints_only_passes_over_newer_checkpoints() {
     RecoveryPolicy savepointsOnly =
-        new RecoveryPolicy(
-            Mode.RESTART_FROM_LATEST,
-            2,
-            Duration.ofSeconds(10),
-            Duration.ofHours(1),
-            RecoveryPolicy.RestoreStrategy.LATEST_SAVEPOINT);
+        restartRestoring(RecoveryPolicy.RestoreStrategy.LATEST_SAVEPOINT);
     OwnedJob first = service.submit(spec("app.jar", savepointsOnly));
     checkpointsOnDisk =
         (known, before) -> {
@@ -567,13 +567,7 @@ class JobServiceTest {
 
   @Test
   void a_policy_restoring_nothing_starts_the_next_run_empty() {
-    RecoveryPolicy empty =
-        new RecoveryPolicy(
-            Mode.RESTART_FROM_LATEST,
-            2,
-            Duration.ofSeconds(10),
-            Duration.ofHours(1),
-            RecoveryPolicy.RestoreStrategy.NONE);
+    RecoveryPolicy empty = restartRestoring(RecoveryPolicy.RestoreStrategy.NONE);
     OwnedJob first =
         service.submit(
             new JobSpec(

@@ -156,8 +156,10 @@ class StateRegressionITCase {
           flink.restoredCheckpoint(JobID.fromHexString(run2), 0, PATIENCE);
       assertThat(initial.getExternalPath()).contains("/" + run1 + "/chk-");
 
-      // Both sidecars have seen run 2 complete checkpoints past the one it started from.
-      long reached = awaitCheckpointAbove(standby, run2, initial.getId() + 2);
+      // Both sidecars have seen run 2 complete checkpoints past the one it started from, the
+      // standby one a checkpoint followed by a newer one: surely stored by Flink.
+      long seen = awaitCheckpointAbove(standby, run2, initial.getId() + 2);
+      long reached = awaitCheckpointAbove(standby, run2, seen);
       awaitCheckpointAbove(active, run2, initial.getId() + 2);
 
       // The leader dies; before another JobManager takes over, the job's checkpoints go from its
