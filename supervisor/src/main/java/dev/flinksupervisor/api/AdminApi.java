@@ -138,7 +138,7 @@ public final class AdminApi implements AutoCloseable {
 
     config.routes.get("/healthz", ctx -> ctx.json(new UpJson("UP")));
     config.routes.get("/readyz", this::readyz);
-    Map<String, Object> openApi = OpenApiDocument.build(version());
+    Map<String, Object> openApi = OpenApiDocument.build();
     config.routes.get("/openapi.json", ctx -> ctx.json(openApi));
     // First: the push listener serves pushes only, before any other route's checks.
     push.ifPresent(p -> p.register(config.routes));
@@ -280,11 +280,6 @@ public final class AdminApi implements AutoCloseable {
         .map(e -> e.method.name() + " " + e.path)
         .sorted()
         .toList();
-  }
-
-  private static String version() {
-    String v = AdminApi.class.getPackage().getImplementationVersion();
-    return v == null ? "development" : v;
   }
 
   /** The port actually bound (useful with port 0). */

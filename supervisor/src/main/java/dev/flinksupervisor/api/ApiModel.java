@@ -37,7 +37,7 @@ final class ApiModel {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record LeaderJson(String restUrl, Instant since) {}
 
-  record SlotsJson(int total, int available) {}
+  record SlotCountsJson(int total, int available) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ClusterJson(
@@ -49,7 +49,7 @@ final class ApiModel {
       int leaderChanges,
       String flinkVersion,
       Integer taskManagers,
-      SlotsJson slots,
+      SlotCountsJson slots,
       Freshness freshness,
       String lastError,
       RecordJson record,
@@ -73,7 +73,9 @@ final class ApiModel {
           leadership.leaderChanges(),
           overview == null ? null : overview.flinkVersion(),
           overview == null ? null : overview.taskManagers(),
-          overview == null ? null : new SlotsJson(overview.slotsTotal(), overview.slotsAvailable()),
+          overview == null
+              ? null
+              : new SlotCountsJson(overview.slotsTotal(), overview.slotsAvailable()),
           freshness,
           snapshot.lastFailure().orElse(null),
           RecordJson.of(record),

@@ -58,7 +58,7 @@ class PushRoutesTest {
                 Optional.of(push))
             .start();
     admin = new HttpTestClient(api.port());
-    pushes = new HttpTestClient(push.port());
+    pushes = new HttpTestClient(push.port(), false);
   }
 
   @AfterEach

@@ -101,7 +101,7 @@ class PushPluginITCase {
             .withPlugins(List.of(PluginJars.Plugin.EVENT_PUSH, PluginJars.Plugin.FAILURE_LABELS));
     JobManager jm = flink.startJobManager();
     flink.startTaskManager();
-    HttpTestClient jobManager = new HttpTestClient(jm.restPort());
+    HttpTestClient jobManager = new HttpTestClient(jm.restPort(), false);
     try {
       Await.until(
           "the JobManager to answer with a TaskManager registered",

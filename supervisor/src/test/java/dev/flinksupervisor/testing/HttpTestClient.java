@@ -10,16 +10,31 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A real HTTP client for the admin API in tests. */
+/**
+ * A real HTTP client for the admin API in tests. Every response it receives is checked against the
+ * API's contract ({@code docs/openapi.json}) with Atlassian's OpenAPI validator, and a response the
+ * contract does not allow fails the test that received it.
+ */
 public final class HttpTestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
+  private final boolean checked;
 
+  /** A client of the admin API on {@code port}; its responses are checked against the contract. */
   public HttpTestClient(int port) {
+    this(port, true);
+  }
+
+  /**
+   * A client of any HTTP server on {@code port}: of the admin API ({@code checked}), or of another
+   * one (a JobManager's REST API, the push listener) that the contract does not describe.
+   */
+  public HttpTestClient(int port, boolean checked) {
     this.baseUrl = "http://127.0.0.1:" + port;
+    this.checked = checked;
   }
 
   /** One response: status, content type and the body parsed as JSON (null when empty). */
@@ -108,6 +123,9 @@ public final class HttpTestClient {
   public Response send(HttpRequest request) {
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      if (checked) {
+        ApiContract.check(request.method(), request.uri().getPath(), response);
+      }
       return new Response(
           response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(""),
