@@ -66,7 +66,8 @@ public final class AdminApi implements AutoCloseable {
       Duration idleTimeout,
       long maxUploadBytes,
       int maxEventStreams,
-      int eventStreamQueue) {}
+      int eventStreamQueue,
+      dev.flinksupervisor.api.auth.AuthMethods auth) {}
 
   private final Settings settings;
   private final ClusterState state;
@@ -111,7 +112,7 @@ public final class AdminApi implements AutoCloseable {
     this.record = record;
     this.metrics = metrics;
     this.clock = clock;
-    this.auth = new BearerTokenAuth(settings.tokens());
+    this.auth = new BearerTokenAuth(settings.tokens(), settings.auth());
     this.actions = new java.util.concurrent.Semaphore(settings.maxConcurrentActions());
     Access access = new Access(state, record);
     this.savepointRoutes = new SavepointRoutes(savepoints, state, access);
@@ -140,6 +141,7 @@ public final class AdminApi implements AutoCloseable {
     config.routes.get("/readyz", this::readyz);
     Map<String, Object> openApi = OpenApiDocument.build();
     config.routes.get("/openapi.json", ctx -> ctx.json(openApi));
+    new StatusPage().register(config.routes);
     // First: the push listener serves pushes only, before any other route's checks.
     push.ifPresent(p -> p.register(config.routes));
     if (settings.metricsRequireToken()) {

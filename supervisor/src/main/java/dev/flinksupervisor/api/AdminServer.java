@@ -1,5 +1,6 @@
 package dev.flinksupervisor.api;
 
+import dev.flinksupervisor.api.auth.AuthMethods;
 import dev.flinksupervisor.config.ConfigException;
 import dev.flinksupervisor.config.SupervisorConfig;
 import dev.flinksupervisor.config.SupervisorOptions;
@@ -14,7 +15,9 @@ import dev.flinksupervisor.supervision.HealthPolicies;
 import dev.flinksupervisor.supervision.RestorableRecord;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -22,18 +25,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.util.concurrent.ExecutorThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin API as the sidecar runs it: tokens from the configuration and the tokens file, TLS from
  * PEM files, and a thread of its own that reloads both when they change.
  */
 public final class AdminServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
   private final AdminApi api;
   private final ScheduledExecutorService reloads;
+  private final List<AutoCloseable> authResources;
 
-  private AdminServer(AdminApi api, ScheduledExecutorService reloads) {
+  private AdminServer(
+      AdminApi api, ScheduledExecutorService reloads, List<AutoCloseable> authResources) {
     this.api = api;
     this.reloads = reloads;
+    this.authResources = authResources;
   }
 
   public static AdminServer start(
@@ -56,10 +65,16 @@ public final class AdminServer implements AutoCloseable {
         .getOptional(SupervisorOptions.VIEWER_TOKEN)
         .ifPresent(token -> fixedTokens.put(token, ApiRole.VIEWER));
     Optional<Path> tokensFile = config.getOptional(SupervisorOptions.TOKENS_FILE).map(Path::of);
-    if (tokensFile.isEmpty() && !fixedTokens.containsValue(ApiRole.OPERATOR)) {
+    Optional<PemTls> tls = tls(config);
+    List<AutoCloseable> authResources = new ArrayList<>();
+    AuthMethods authMethods = AuthConfig.methods(config, tls, clock, authResources);
+    if (tokensFile.isEmpty()
+        && !fixedTokens.containsValue(ApiRole.OPERATOR)
+        && !authMethods.any()) {
       throw new ConfigException(
-          "Set 'admin.token' (SUPERVISOR_ADMIN_TOKEN) or 'admin.tokens-file': the admin API needs"
-              + " at least one operator token.");
+          "Set 'admin.token' (SUPERVISOR_ADMIN_TOKEN) or 'admin.tokens-file', or another way to"
+              + " authenticate (auth.mtls.*, auth.oidc.*, auth.kubernetes.enabled): the admin API"
+              + " needs at least one operator.");
     }
     AtomicReference<AdminApi> apiRef = new AtomicReference<>();
     Optional<TokenFileWatcher> tokenWatcher =
@@ -71,7 +86,6 @@ public final class AdminServer implements AutoCloseable {
     } catch (Exception e) {
       throw new ConfigException("Option 'admin.tokens-file': " + e.getMessage(), e);
     }
-    Optional<PemTls> tls = tls(config);
     Optional<PushTokenFile> pushToken =
         config
             .getOptional(SupervisorOptions.PUSH_TOKEN_FILE)
@@ -105,7 +119,8 @@ public final class AdminServer implements AutoCloseable {
                 config.get(SupervisorOptions.API_IDLE_TIMEOUT),
                 config.get(SupervisorOptions.MAX_UPLOAD_BYTES),
                 config.get(SupervisorOptions.API_MAX_EVENT_STREAMS),
-                config.get(SupervisorOptions.API_EVENT_STREAM_QUEUE)),
+                config.get(SupervisorOptions.API_EVENT_STREAM_QUEUE),
+                authMethods),
             state,
             events,
             savepoints,
@@ -120,6 +135,15 @@ public final class AdminServer implements AutoCloseable {
             push);
     apiRef.set(api);
     api.start();
+    List<String> methods = new ArrayList<>();
+    authMethods.certificates().ifPresent(a -> methods.add(a.description()));
+    methods.add(
+        tokens.size()
+            + " static bearer token(s)"
+            + (tokensFile.isPresent() ? " (with the tokens file's)" : ""));
+    authMethods.oidc().ifPresent(a -> methods.add(a.description()));
+    authMethods.kubernetes().ifPresent(a -> methods.add(a.description()));
+    LOG.info("Admin API authentication, tried in this order: {}", String.join("; ", methods));
     ScheduledExecutorService reloads =
         Executors.newSingleThreadScheduledExecutor(new ExecutorThreadFactory("admin-api-reload"));
     tls.ifPresent(
@@ -139,13 +163,18 @@ public final class AdminServer implements AutoCloseable {
           reloads.scheduleWithFixedDelay(
               () -> file.poll(pushRoutes::replaceToken), every, every, TimeUnit.MILLISECONDS);
         });
-    return new AdminServer(api, reloads);
+    return new AdminServer(api, reloads, authResources);
   }
 
-  private static Optional<PemTls> tls(SupervisorConfig config) {
+  static Optional<PemTls> tls(SupervisorConfig config) {
     Optional<String> certificate = config.getOptional(SupervisorOptions.TLS_CERTIFICATE);
     Optional<String> key = config.getOptional(SupervisorOptions.TLS_KEY);
     if (certificate.isEmpty() && key.isEmpty()) {
+      if (config.getOptional(SupervisorOptions.TLS_CLIENT_CA).isPresent()) {
+        throw new ConfigException(
+            "Option 'api.tls.client-ca-file' needs TLS: set 'api.tls.certificate-file' and"
+                + " 'api.tls.key-file' too.");
+      }
       return Optional.empty();
     }
     if (certificate.isEmpty() || key.isEmpty()) {
@@ -153,11 +182,22 @@ public final class AdminServer implements AutoCloseable {
           "Options 'api.tls.certificate-file' and 'api.tls.key-file' go together; set both or"
               + " neither.");
     }
+    Optional<PemTls.ClientAuth> clientAuth =
+        config
+            .getOptional(SupervisorOptions.TLS_CLIENT_CA)
+            .map(
+                ca ->
+                    new PemTls.ClientAuth(
+                        Path.of(ca), config.get(SupervisorOptions.TLS_CLIENT_AUTH)));
     try {
-      return Optional.of(new PemTls(Path.of(certificate.get()), Path.of(key.get())));
+      return Optional.of(new PemTls(Path.of(certificate.get()), Path.of(key.get()), clientAuth));
     } catch (Exception e) {
       throw new ConfigException(
-          "Option 'api.tls.key-file'/'api.tls.certificate-file': " + e.getMessage(), e);
+          "Option 'api.tls.key-file'/'api.tls.certificate-file'"
+              + (clientAuth.isPresent() ? "/'api.tls.client-ca-file'" : "")
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -171,5 +211,12 @@ public final class AdminServer implements AutoCloseable {
     reloads.shutdownNow();
     reloads.awaitTermination(5, TimeUnit.SECONDS);
     api.close();
+    for (AutoCloseable resource : authResources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("Closing {} failed: {}", resource, e.toString());
+      }
+    }
   }
 }

@@ -70,6 +70,16 @@ final class OpenApiDocument {
         .text(200, "text/plain", "The Prometheus text format 0.0.4");
     d.op("get", "/openapi.json", Access.OPEN, "This document")
         .ok(200, Map.of("type", "object", "description", "An OpenAPI 3.0 document"));
+    d.op(
+            "get",
+            "/status",
+            Access.OPEN,
+            "The read-only status page; it reads this API with the token entered in it")
+        .text(200, "text/html", "The page");
+    d.op("get", "/status/status.js", Access.OPEN, "The status page's script")
+        .text(200, "text/javascript", "The script");
+    d.op("get", "/status/status.css", Access.OPEN, "The status page's style sheet")
+        .text(200, "text/css", "The style sheet");
     d.op("get", "/api/v1/cluster", Access.VIEWER, "Cluster, leader and this sidecar's role")
         .ok(200, ClusterJson.class);
     d.op("get", "/api/v1/jobs", Access.VIEWER, "Every job with status, health and restorable state")
@@ -268,7 +278,11 @@ final class OpenApiDocument {
                     "scheme",
                     "bearer",
                     "description",
-                    "A static token, an OIDC JWT or a Kubernetes service-account token")),
+                    "A static token, an OIDC JWT (issuer, audience and role claim as configured)"
+                        + " or a Kubernetes service-account token (TokenReview, then a"
+                        + " SubjectAccessReview on flink-supervisor.dev/jobs). Over TLS, a client"
+                        + " certificate that a rule maps to a role authenticates as well; OpenAPI"
+                        + " 3.0 has no scheme for it.")),
             "schemas",
             d.schemas.all()));
     return doc;
@@ -284,6 +298,9 @@ final class OpenApiDocument {
           Map.entry("get /readyz", List.of("probes", "readyz")),
           Map.entry("get /metrics", List.of("probes", "metrics")),
           Map.entry("get /openapi.json", List.of("probes", "openApiDocument")),
+          Map.entry("get /status", List.of("status", "statusPage")),
+          Map.entry("get /status/status.js", List.of("status", "statusPageScript")),
+          Map.entry("get /status/status.css", List.of("status", "statusPageStyle")),
           Map.entry("get /api/v1/cluster", List.of("cluster", "getCluster")),
           Map.entry("get /api/v1/restorable", List.of("cluster", "listRestorable")),
           Map.entry("get /api/v1/jobs", List.of("jobs", "listJobs")),
@@ -331,7 +348,8 @@ final class OpenApiDocument {
           Map.of("name", "cluster", "description", "The Flink cluster and the sidecar's record"),
           Map.of("name", "jobs", "description", "Jobs: status, health, submission, re-profiling"),
           Map.of("name", "savepoints", "description", "Savepoints and their policy"),
-          Map.of("name", "events", "description", "What the sidecar saw and did"));
+          Map.of("name", "events", "description", "What the sidecar saw and did"),
+          Map.of("name", "status", "description", "The read-only status page"));
 
   private Op op(String method, String path, Access access, String summary) {
     Op op = new Op(access);
@@ -379,7 +397,7 @@ final class OpenApiDocument {
     private Op(Access access) {
       o.put("responses", responses);
       if (access != Access.OPEN) {
-        errors(401);
+        errors(401, 503);
       }
       if (access == Access.OPERATOR) {
         errors(403, 409, 429);
@@ -480,7 +498,10 @@ final class OpenApiDocument {
           Map.entry(415, "The body is not of a supported media type"),
           Map.entry(422, "The request reads well but cannot be carried out"),
           Map.entry(429, "Too many calls at once; retry after the Retry-After header's seconds"),
-          Map.entry(503, "Not possible at the moment (for example the record is not read yet)"));
+          Map.entry(
+              503,
+              "Not possible at the moment: the record is not read yet, or an identity provider"
+                  + " did not answer (retry after the Retry-After header's seconds)"));
 
   private static Map<String, Object> object(Map<String, Object> properties, List<String> required) {
     Map<String, Object> o = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.flinksupervisor.config;
 
+import dev.flinksupervisor.api.auth.ClientAuthMode;
 import dev.flinksupervisor.flink.FlinkSavepoints.Format;
 import dev.flinksupervisor.savepoints.BlackoutWindow;
 import java.time.Duration;
@@ -751,6 +752,141 @@ public final class SupervisorOptions {
           true,
           "An optional bearer token that may only read (viewer role).");
 
+  // --- Admin API authentication beyond static tokens (README: "Authentication") ---
+
+  public static final ConfigOption<String> TLS_CLIENT_CA =
+      option(
+          "api.tls.client-ca-file",
+          "path",
+          Values::text,
+          null,
+          "A PEM bundle of the CAs whose client certificates the admin API accepts (mTLS; needs"
+              + " api.tls.certificate-file). Re-read when it changes. auth.mtls.operators and"
+              + " auth.mtls.viewers map certificates to roles.");
+
+  public static final ConfigOption<ClientAuthMode> TLS_CLIENT_AUTH =
+      option(
+          "api.tls.client-auth",
+          "want or need",
+          Values.enumOf(ClientAuthMode.class),
+          ClientAuthMode.WANT,
+          "With api.tls.client-ca-file: want asks for a client certificate (a client without one"
+              + " may still send a bearer token), need refuses connections without one.");
+
+  public static final ConfigOption<String> MTLS_OPERATORS =
+      option(
+          "auth.mtls.operators",
+          "patterns",
+          Values::text,
+          null,
+          "Client certificates that get the operator role, patterns separated by ';': a subject"
+              + " such as CN=flink-controller,O=platform (all its attributes must match), SAN:,"
+              + " DNS:, URI: or EMAIL: and a name (a trailing * matches any rest), or *.");
+
+  public static final ConfigOption<String> MTLS_VIEWERS =
+      option(
+          "auth.mtls.viewers",
+          "patterns",
+          Values::text,
+          null,
+          "Client certificates that get the viewer role, patterns as for auth.mtls.operators"
+              + " (which are tried first).");
+
+  public static final ConfigOption<String> OIDC_ISSUER =
+      option(
+          "auth.oidc.issuer",
+          "URL",
+          Values::text,
+          null,
+          "Accept OIDC/OAuth access tokens (JWTs, RS256 or ES256) whose iss is exactly this."
+              + " Needs auth.oidc.audience.");
+
+  public static final ConfigOption<String> OIDC_AUDIENCE =
+      option(
+          "auth.oidc.audience",
+          "text",
+          Values::text,
+          null,
+          "The audience (aud) an OIDC token must be issued for.");
+
+  public static final ConfigOption<String> OIDC_JWKS_URL =
+      option(
+          "auth.oidc.jwks-url",
+          "URL",
+          Values::text,
+          null,
+          "The issuer's JWKS. Unset: the jwks_uri of <issuer>/.well-known/openid-configuration,"
+              + " read on first use.");
+
+  public static final ConfigOption<String> OIDC_ROLE_CLAIM =
+      option(
+          "auth.oidc.role-claim",
+          "claim name or path",
+          Values::text,
+          "roles",
+          "The claim holding the caller's roles: a string (space-separated) or an array; a dotted"
+              + " path such as realm_access.roles reaches into nested objects.");
+
+  public static final ConfigOption<String> OIDC_OPERATOR_VALUES =
+      option(
+          "auth.oidc.operator-values",
+          "value,…",
+          Values::text,
+          "flink-supervisor-operator",
+          "Values of the role claim that give the operator role, separated by commas.");
+
+  public static final ConfigOption<String> OIDC_VIEWER_VALUES =
+      option(
+          "auth.oidc.viewer-values",
+          "value,…",
+          Values::text,
+          "flink-supervisor-viewer",
+          "Values of the role claim that give the viewer role, separated by commas.");
+
+  public static final ConfigOption<Duration> OIDC_CLOCK_SKEW =
+      option(
+          "auth.oidc.clock-skew",
+          "duration",
+          Values::duration,
+          Duration.ofSeconds(30),
+          "How far exp and nbf of an OIDC token may be off the sidecar's clock.");
+
+  public static final ConfigOption<Boolean> KUBERNETES_AUTH =
+      option(
+          "auth.kubernetes.enabled",
+          "boolean",
+          Values::bool,
+          false,
+          "Accept Kubernetes (service-account) tokens: a TokenReview authenticates them, and"
+              + " SubjectAccessReviews give operator for update, viewer for get on jobs in API group"
+              + " flink-supervisor.dev named <cluster-id>. Needs the auth-delegator binding.");
+
+  public static final ConfigOption<String> KUBERNETES_AUTH_AUDIENCE =
+      option(
+          "auth.kubernetes.audience",
+          "text",
+          Values::text,
+          null,
+          "The audience Kubernetes tokens must be issued for (a projected token's audience)."
+              + " Unset: the API server's own.");
+
+  public static final ConfigOption<Duration> KUBERNETES_AUTH_CACHE_TTL =
+      option(
+          "auth.kubernetes.cache-ttl",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(30),
+          "How long a reviewed token's answer, accepted or refused, is reused.");
+
+  public static final ConfigOption<Duration> AUTH_TIMEOUT =
+      option(
+          "auth.timeout",
+          "duration",
+          Values::positiveDuration,
+          Duration.ofSeconds(5),
+          "The longest a call to an identity provider may take (OIDC discovery and JWKS,"
+              + " TokenReview, SubjectAccessReview); the request then gets 503.");
+
   public static final List<ConfigOption<?>> ALL =
       List.of(
           CLUSTER_ID,
@@ -830,13 +966,28 @@ public final class SupervisorOptions {
           TLS_CERTIFICATE,
           TLS_KEY,
           TLS_RELOAD_INTERVAL,
+          TLS_CLIENT_CA,
+          TLS_CLIENT_AUTH,
           ADMIN_TOKEN,
           VIEWER_TOKEN,
           TOKENS_FILE,
           TOKENS_RELOAD_INTERVAL,
           PUSH_TOKEN_FILE,
           PUSH_HOST,
-          PUSH_PORT);
+          PUSH_PORT,
+          MTLS_OPERATORS,
+          MTLS_VIEWERS,
+          OIDC_ISSUER,
+          OIDC_AUDIENCE,
+          OIDC_JWKS_URL,
+          OIDC_ROLE_CLAIM,
+          OIDC_OPERATOR_VALUES,
+          OIDC_VIEWER_VALUES,
+          OIDC_CLOCK_SKEW,
+          KUBERNETES_AUTH,
+          KUBERNETES_AUTH_AUDIENCE,
+          KUBERNETES_AUTH_CACHE_TTL,
+          AUTH_TIMEOUT);
 
   /**
    * Settings under this key are handed to Flink's client as they are ({@code flink.rest.retry

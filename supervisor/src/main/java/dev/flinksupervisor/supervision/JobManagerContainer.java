@@ -10,8 +10,10 @@ import java.time.Instant;
  * @param container the container's name
  * @param restarts Kubernetes' restart count of the container
  * @param state {@code running}, {@code waiting: <reason>} or {@code terminated: <reason>}
- * @param lastTermination how the container last ended, if it ever did
+ * @param lastTermination how the container last ended, if it ever did (left out if never)
  */
+@com.fasterxml.jackson.annotation.JsonInclude(
+    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record JobManagerContainer(
     String pod, String container, int restarts, String state, Termination lastTermination) {
 

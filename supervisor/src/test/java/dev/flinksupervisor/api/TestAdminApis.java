@@ -1,5 +1,6 @@
 package dev.flinksupervisor.api;
 
+import dev.flinksupervisor.api.auth.AuthMethods;
 import dev.flinksupervisor.flink.FlinkSavepoints;
 import dev.flinksupervisor.flink.FlinkSavepoints.Format;
 import dev.flinksupervisor.jobs.JarFiles;
@@ -39,6 +40,15 @@ final class TestAdminApis {
 
   static AdminApi.Settings settings(
       Map<String, ApiRole> tokens, Optional<PemTls> tls, int maxConcurrentActions) {
+    return settings(tokens, tls, maxConcurrentActions, AuthMethods.NONE);
+  }
+
+  /** As above, with ways to authenticate beside the static tokens. */
+  static AdminApi.Settings settings(
+      Map<String, ApiRole> tokens,
+      Optional<PemTls> tls,
+      int maxConcurrentActions,
+      AuthMethods auth) {
     return new AdminApi.Settings(
         "127.0.0.1",
         0,
@@ -53,7 +63,8 @@ final class TestAdminApis {
         Duration.ofSeconds(30),
         8 * 1024 * 1024,
         4,
-        100);
+        100,
+        auth);
   }
 
   static MetricsSetup metrics() {
