@@ -421,6 +421,9 @@ public final class AdminApi implements AutoCloseable {
   }
 
   private static void problem(Context ctx, Problem problem) {
+    if (problem.status() == 401) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"flink-supervisor\"");
+    }
     ctx.status(problem.status()).json(problem).contentType(Problem.CONTENT_TYPE);
   }
 

@@ -68,9 +68,10 @@ public final class AdminServer implements AutoCloseable {
     Optional<PemTls> tls = tls(config);
     List<AutoCloseable> authResources = new ArrayList<>();
     AuthMethods authMethods = AuthConfig.methods(config, tls, clock, authResources);
+    AuthConfig.warnOfExposure(config, tls);
     if (tokensFile.isEmpty()
         && !fixedTokens.containsValue(ApiRole.OPERATOR)
-        && !authMethods.any()) {
+        && !AuthConfig.grantsOperator(config)) {
       throw new ConfigException(
           "Set 'admin.token' (SUPERVISOR_ADMIN_TOKEN) or 'admin.tokens-file', or another way to"
               + " authenticate (auth.mtls.*, auth.oidc.*, auth.kubernetes.enabled): the admin API"

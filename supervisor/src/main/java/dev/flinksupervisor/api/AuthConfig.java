@@ -20,10 +20,52 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The admin API's ways to authenticate beside static tokens, from the configuration. */
 final class AuthConfig {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthConfig.class);
+
+  /** Beyond this, an expired token would be taken long after it expired. */
+  static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
   private AuthConfig() {}
+
+  /** Whether a method other than static tokens can make a caller an operator. */
+  static boolean grantsOperator(SupervisorConfig config) {
+    return config.getOptional(SupervisorOptions.MTLS_OPERATORS).isPresent()
+        || (config.getOptional(SupervisorOptions.OIDC_ISSUER).isPresent()
+            && !values(config.get(SupervisorOptions.OIDC_OPERATOR_VALUES)).isEmpty())
+        || config.get(SupervisorOptions.KUBERNETES_AUTH);
+  }
+
+  /**
+   * Warns of settings that work but expose bearer tokens that are good elsewhere: a Kubernetes
+   * token without an audience is one the API server takes too, and any bearer token crosses the
+   * network in clear text without TLS.
+   */
+  static void warnOfExposure(SupervisorConfig config, Optional<PemTls> tls) {
+    boolean kubernetes = config.get(SupervisorOptions.KUBERNETES_AUTH);
+    if (kubernetes && config.getOptional(SupervisorOptions.KUBERNETES_AUTH_AUDIENCE).isEmpty()) {
+      LOG.warn(
+          "auth.kubernetes.enabled without auth.kubernetes.audience: callers may send tokens the"
+              + " Kubernetes API server itself accepts, which this sidecar could replay. Give"
+              + " callers projected service-account tokens for an audience of their own and set"
+              + " it here.");
+    }
+    String host = config.get(SupervisorOptions.API_HOST);
+    boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+    if (tls.isEmpty() && !loopback) {
+      LOG.warn(
+          "The admin API on {} speaks plain HTTP: bearer tokens{} cross the network in clear"
+              + " text. Set api.tls.certificate-file and api.tls.key-file.",
+          host,
+          kubernetes || config.getOptional(SupervisorOptions.OIDC_ISSUER).isPresent()
+              ? " (OIDC or Kubernetes tokens, good elsewhere too)"
+              : "");
+    }
+  }
 
   /**
    * The configured methods; what must be closed with the server (a Kubernetes client) is added to
@@ -77,6 +119,15 @@ final class AuthConfig {
     Optional<URI> jwks =
         config.getOptional(SupervisorOptions.OIDC_JWKS_URL).map(AuthConfig::httpUrl);
     httpUrl(issuer.get());
+    Duration skew = config.get(SupervisorOptions.OIDC_CLOCK_SKEW);
+    if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+      throw new ConfigException(
+          "Option 'auth.oidc.clock-skew' must be between 0 and "
+              + MAX_CLOCK_SKEW.toMinutes()
+              + " minutes, not "
+              + skew
+              + ".");
+    }
     return Optional.of(
         new OidcTokens(
             issuer.get(),
@@ -86,7 +137,7 @@ final class AuthConfig {
                 config.get(SupervisorOptions.OIDC_ROLE_CLAIM),
                 values(config.get(SupervisorOptions.OIDC_OPERATOR_VALUES)),
                 values(config.get(SupervisorOptions.OIDC_VIEWER_VALUES))),
-            config.get(SupervisorOptions.OIDC_CLOCK_SKEW),
+            skew,
             timeout,
             clock));
   }
@@ -121,16 +172,29 @@ final class AuthConfig {
     return out;
   }
 
+  /**
+   * An issuer's or its keys' URL: https, since keys fetched in clear text could be swapped on the
+   * way; plain http only on this machine (tests, a local proxy).
+   */
   private static URI httpUrl(String text) {
+    URI uri;
     try {
-      URI uri = URI.create(text);
-      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())
-          || uri.getHost() == null) {
-        throw new IllegalArgumentException("not an http(s) URL");
-      }
-      return uri;
+      uri = URI.create(text);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("'" + text + "' is not an http(s) URL (auth.oidc.*)");
+      throw new ConfigException("'" + text + "' is not a URL (auth.oidc.*)");
     }
+    String host = uri.getHost();
+    boolean loopback =
+        host != null
+            && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]"));
+    if (host == null
+        || !("https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && loopback))) {
+      throw new ConfigException(
+          "'"
+              + text
+              + "' must be an https URL (auth.oidc.*): keys fetched in clear text could be"
+              + " swapped on the way; http is taken only for this machine.");
+    }
+    return uri;
   }
 }

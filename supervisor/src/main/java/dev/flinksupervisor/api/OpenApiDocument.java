@@ -410,7 +410,7 @@ final class OpenApiDocument {
     /** Open unless the sidecar is configured to ask for a token. */
     Op tokenWhenConfigured() {
       o.put("security", List.of(Map.of(), Map.of("bearer", List.of())));
-      return errors(401);
+      return errors(401, 503);
     }
 
     Op body(Class<?> request) {

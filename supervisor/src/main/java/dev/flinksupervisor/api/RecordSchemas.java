@@ -38,6 +38,7 @@ final class RecordSchemas {
 
   private final Map<String, Object> schemas = new java.util.TreeMap<>();
   private final Map<String, Class<?>> named = new LinkedHashMap<>();
+  private final java.util.Set<Class<?>> requestTypes = new java.util.HashSet<>();
 
   /** A reference to the schema of {@code type}, a record, derived when first asked for. */
   Map<String, Object> ref(Class<?> type, boolean request) {
@@ -65,9 +66,14 @@ final class RecordSchemas {
     if (earlier != null && earlier != type) {
       throw new IllegalStateException("Two schemas named " + name + ": " + earlier + ", " + type);
     }
-    if (earlier == null) {
-      schemas.put(name, Map.of()); // a placeholder while its components are derived
-      schemas.put(name, object(type, request));
+    if (earlier == null || (request && requestTypes.add(type))) {
+      // Derived again when a response's record turns out to be read too: a request refuses
+      // unknown properties, down to its nested records.
+      if (request) {
+        requestTypes.add(type);
+      }
+      schemas.putIfAbsent(name, Map.of()); // a placeholder while its components are derived
+      schemas.put(name, object(type, request || requestTypes.contains(type)));
     }
     return name;
   }

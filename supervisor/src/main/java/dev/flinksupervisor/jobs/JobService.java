@@ -467,6 +467,8 @@ public final class JobService {
   }
 
   /** A slot-sharing group's profile: its name in the configuration and what it asks for. */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   public record RequestedProfile(String profile, SlotProfile resources) {}
 
   /**

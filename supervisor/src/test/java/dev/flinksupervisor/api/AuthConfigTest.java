@@ -46,7 +46,25 @@ class AuthConfigTest {
                         "auth.oidc.issuer", "idp.example.com",
                         "auth.oidc.audience", "flink-supervisor")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("not an http(s) URL");
+        .hasMessageContaining("must be an https URL");
+    assertThatThrownBy(
+            () ->
+                methods(
+                    Map.of(
+                        "auth.oidc.issuer", "http://idp.example.com",
+                        "auth.oidc.audience", "flink-supervisor")))
+        .as("keys fetched in clear text could be swapped on the way")
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("must be an https URL");
+    assertThatThrownBy(
+            () ->
+                methods(
+                    Map.of(
+                        "auth.oidc.issuer", "https://idp.example.com",
+                        "auth.oidc.audience", "flink-supervisor",
+                        "auth.oidc.clock-skew", "1h")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auth.oidc.clock-skew");
     AuthMethods oidc =
         methods(
             Map.of(

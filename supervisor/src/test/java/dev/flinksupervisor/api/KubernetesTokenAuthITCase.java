@@ -50,13 +50,13 @@ class KubernetesTokenAuthITCase {
   private static final String GRAFANA = "system:serviceaccount:monitoring:grafana";
   private static final Map<String, String> USERS =
       Map.of(
-          "controller-token",
+          "sa.controller-token.sig",
           CONTROLLER,
-          "grafana-token",
+          "sa.grafana-token.sig",
           GRAFANA,
-          "nobody-token",
+          "sa.nobody-token.sig",
           "system:serviceaccount:flink:nobody",
-          "sar-fails-token",
+          "sa.sar-fails-token.sig",
           "system:serviceaccount:flink:broken");
 
   @TempDir Path dir;
@@ -82,7 +82,7 @@ class KubernetesTokenAuthITCase {
         if (path.startsWith("/apis/authentication.k8s.io/v1/tokenreviews")) {
           tokenReviews.incrementAndGet();
           String token = review.path("spec").path("token").asText();
-          if (token.equals("api-fails-token")) {
+          if (token.equals("sa.api-fails-token.sig")) {
             return new MockResponse().setResponseCode(500).setBody("{\"kind\":\"Status\"}");
           }
           ObjectNode status = review.putObject("status");
@@ -214,22 +214,22 @@ class KubernetesTokenAuthITCase {
   void rbac_on_the_virtual_jobs_resource_gives_the_role() {
     startApi(Optional.of("flink-supervisor"));
 
-    assertThat(http.postJson(ACTION, "controller-token", "{}").status())
+    assertThat(http.postJson(ACTION, "sa.controller-token.sig", "{}").status())
         .as("operator: past the role check, the standby's own answer")
         .isEqualTo(409);
-    assertThat(http.postJson(ACTION, "grafana-token", "{}").status()).isEqualTo(403);
-    assertThat(http.get("/api/v1/jobs", "grafana-token").status()).isEqualTo(200);
-    Response nobody = http.get("/api/v1/jobs", "nobody-token");
+    assertThat(http.postJson(ACTION, "sa.grafana-token.sig", "{}").status()).isEqualTo(403);
+    assertThat(http.get("/api/v1/jobs", "sa.grafana-token.sig").status()).isEqualTo(200);
+    Response nobody = http.get("/api/v1/jobs", "sa.nobody-token.sig");
     assertThat(nobody.status()).isEqualTo(401);
     assertThat(nobody.json().get("detail").asText())
         .contains("may neither update nor get jobs.flink-supervisor.dev 'orders'");
-    Response unknown = http.get("/api/v1/jobs", "not-a-kubernetes-token");
+    Response unknown = http.get("/api/v1/jobs", "sa.not-a-kubernetes-token.sig");
     assertThat(unknown.status()).isEqualTo(401);
     assertThat(unknown.json().get("detail").asText())
         .contains("Kubernetes did not authenticate the bearer token")
-        .doesNotContain("not-a-kubernetes-token");
+        .doesNotContain("sa.not-a-kubernetes-token.sig");
     assertThat(http.get("/api/v1/jobs", "static-token").status()).isEqualTo(200);
-    assertThat(http.get("/api/v1/events", "controller-token").body())
+    assertThat(http.get("/api/v1/events", "sa.controller-token.sig").body())
         .contains("by k8s:" + CONTROLLER + ": 409", "by k8s:" + GRAFANA + ": 403");
 
     assertThat(resourceAttributes)
@@ -248,20 +248,25 @@ class KubernetesTokenAuthITCase {
   void answers_are_cached_for_the_ttl_and_refusals_too() {
     startApi(Optional.empty());
 
-    assertThat(http.get("/api/v1/jobs", "grafana-token").status()).isEqualTo(200);
+    assertThat(http.get("/api/v1/jobs", "sa.grafana-token.sig").status()).isEqualTo(200);
     assertThat(tokenReviews.get()).isEqualTo(1);
     assertThat(accessReviews.get()).as("update refused, then get allowed").isEqualTo(2);
-    assertThat(http.get("/api/v1/jobs", "grafana-token").status()).isEqualTo(200);
-    assertThat(http.get("/api/v1/jobs", "not-a-kubernetes-token").status()).isEqualTo(401);
-    assertThat(http.get("/api/v1/jobs", "not-a-kubernetes-token").status()).isEqualTo(401);
+    assertThat(http.get("/api/v1/jobs", "sa.grafana-token.sig").status()).isEqualTo(200);
+    assertThat(http.get("/api/v1/jobs", "sa.not-a-kubernetes-token.sig").status()).isEqualTo(401);
+    assertThat(http.get("/api/v1/jobs", "sa.not-a-kubernetes-token.sig").status()).isEqualTo(401);
     assertThat(tokenReviews.get()).as("one review per token within the TTL").isEqualTo(2);
     assertThat(accessReviews.get()).isEqualTo(2);
 
+    assertThat(http.get("/api/v1/jobs", "an-opaque-token").status()).isEqualTo(401);
+    assertThat(tokenReviews.get())
+        .as("a token that is no JWT, as service-account tokens are, is not sent for review")
+        .isEqualTo(2);
+
     clock.advance(Duration.ofSeconds(29));
-    assertThat(http.get("/api/v1/jobs", "grafana-token").status()).isEqualTo(200);
+    assertThat(http.get("/api/v1/jobs", "sa.grafana-token.sig").status()).isEqualTo(200);
     assertThat(tokenReviews.get()).isEqualTo(2);
     clock.advance(Duration.ofSeconds(1));
-    assertThat(http.get("/api/v1/jobs", "grafana-token").status()).isEqualTo(200);
+    assertThat(http.get("/api/v1/jobs", "sa.grafana-token.sig").status()).isEqualTo(200);
     assertThat(tokenReviews.get()).as("reviewed again after the TTL").isEqualTo(3);
   }
 
@@ -269,18 +274,18 @@ class KubernetesTokenAuthITCase {
   void an_api_server_that_fails_is_503_and_not_cached() {
     startApi(Optional.empty());
 
-    Response tokenReviewFails = http.get("/api/v1/jobs", "api-fails-token");
+    Response tokenReviewFails = http.get("/api/v1/jobs", "sa.api-fails-token.sig");
     assertThat(tokenReviewFails.status()).as(tokenReviewFails.body()).isEqualTo(503);
     assertThat(tokenReviewFails.header("Retry-After")).isNotNull();
-    assertThat(tokenReviewFails.body()).doesNotContain("api-fails-token");
-    Response accessReviewFails = http.get("/api/v1/jobs", "sar-fails-token");
+    assertThat(tokenReviewFails.body()).doesNotContain("sa.api-fails-token.sig");
+    Response accessReviewFails = http.get("/api/v1/jobs", "sa.sar-fails-token.sig");
     assertThat(accessReviewFails.status()).as(accessReviewFails.body()).isEqualTo(503);
-    assertThat(http.get("/api/v1/jobs", "api-fails-token").status()).isEqualTo(503);
+    assertThat(http.get("/api/v1/jobs", "sa.api-fails-token.sig").status()).isEqualTo(503);
     assertThat(tokenReviews.get()).as("failures are asked again").isEqualTo(3);
 
     server.destroy();
     server = null;
-    Response down = http.get("/api/v1/jobs", "controller-token");
+    Response down = http.get("/api/v1/jobs", "sa.controller-token.sig");
     assertThat(down.status()).as(down.body()).isEqualTo(503);
     assertThat(http.get("/api/v1/jobs", "static-token").status()).isEqualTo(200);
   }

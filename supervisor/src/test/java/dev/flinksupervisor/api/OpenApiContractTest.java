@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -51,45 +52,59 @@ class OpenApiContractTest {
     assertThat(doc.at("/info/license/name").asText()).isEqualTo("Apache-2.0");
     assertThat(doc.get("servers")).isNotEmpty();
     List<String> untyped = new ArrayList<>();
-    doc.get("paths")
-        .properties()
-        .forEach(
-            path ->
-                path.getValue()
-                    .properties()
-                    .forEach(
-                        op -> {
-                          String name = op.getKey().toUpperCase() + " " + path.getKey();
-                          assertThat(op.getValue().has("security")).as(name).isTrue();
-                          op.getValue()
-                              .get("responses")
-                              .properties()
-                              .forEach(
-                                  r ->
-                                      r.getValue()
-                                          .path("content")
-                                          .properties()
-                                          .forEach(
-                                              c -> {
-                                                JsonNode schema = c.getValue().path("schema");
-                                                boolean typed =
-                                                    schema.has("$ref")
-                                                        || schema.has("anyOf")
-                                                        || schema
-                                                            .path("type")
-                                                            .asText()
-                                                            .equals("string")
-                                                        || path.getKey().equals("/openapi.json");
-                                                if (!typed) {
-                                                  untyped.add(name + " " + r.getKey());
-                                                }
-                                              }));
-                        }));
+    List<String> open = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> op : operations(doc).entrySet()) {
+      String name = op.getKey();
+      assertThat(op.getValue().has("security")).as(name).isTrue();
+      for (Map.Entry<String, JsonNode> r : op.getValue().get("responses").properties()) {
+        for (Map.Entry<String, JsonNode> c : r.getValue().path("content").properties()) {
+          JsonNode schema = c.getValue().path("schema");
+          boolean typed =
+              schema.has("$ref")
+                  || schema.has("anyOf")
+                  || schema.path("type").asText().equals("string")
+                  || name.equals("GET /openapi.json");
+          if (!typed) {
+            untyped.add(name + " " + r.getKey());
+          }
+        }
+      }
+      JsonNode request = op.getValue().at("/requestBody/content/application~1json/schema");
+      if (!request.isMissingNode()) {
+        refusesUnknown(doc, request, open);
+      }
+    }
     assertThat(untyped).as("responses without a schema").isEmpty();
+    assertThat(open).as("request schemas that take unknown properties").isEmpty();
     JsonNode submit = doc.at("/components/schemas/SubmitRequest");
     assertThat(submit.get("additionalProperties").asBoolean(true)).isFalse();
     assertThat(submit.at("/properties/recovery/$ref").asText())
         .isEqualTo("#/components/schemas/Recovery");
+  }
+
+  /** Every operation of the document by its method and path. */
+  private static Map<String, JsonNode> operations(JsonNode doc) {
+    Map<String, JsonNode> ops = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
+      for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+        ops.put(op.getKey().toUpperCase() + " " + path.getKey(), op.getValue());
+      }
+    }
+    return ops;
+  }
+
+  /** Collects the request schemas, nested ones too, that do not refuse unknown properties. */
+  private static void refusesUnknown(JsonNode doc, JsonNode schema, List<String> open) {
+    if (schema.has("$ref")) {
+      String ref = schema.get("$ref").asText();
+      JsonNode target = doc.at(ref.substring(1));
+      if (target.path("additionalProperties").asBoolean(true)) {
+        open.add(ref);
+      }
+      target.path("properties").forEach(p -> refusesUnknown(doc, p, open));
+    } else if (schema.has("items")) {
+      refusesUnknown(doc, schema.get("items"), open);
+    }
   }
 
   /**

@@ -5,10 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import org.apache.flink.kubernetes.shaded.io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
@@ -28,10 +29,14 @@ import org.slf4j.LoggerFactory;
  * jobs} of API group {@code flink-supervisor.dev}, named after the cluster id, in the sidecar's
  * namespace. Ordinary RBAC Roles grant that; no such resource has to exist.
  *
- * <p>Answers, accepted and refused, are kept for the cache TTL under the SHA-256 of the token, so a
- * client polling the API does not cost a review per request. Errors of the API server are not kept:
- * the request gets 503. Calls are bounded by the client's request timeout and never run under a
- * lock (two requests with the same new token may both ask).
+ * <p>Only tokens shaped as JWTs (as service-account tokens are) are reviewed. Answers, accepted and
+ * refused, are kept for the cache TTL under the SHA-256 of the token, so a client polling the API
+ * does not cost a review per request; accepted and refused answers are kept apart, each bounded
+ * with the least recently used dropped first, so that a flood of bad tokens cannot push good
+ * callers out. At most {@link #MAX_IN_FLIGHT} reviews run at once; beyond that, and when the API
+ * server does not answer, the request gets 503 (errors are not kept). Calls are bounded by the
+ * client's request timeout and never run under a lock (two requests with the same new token may
+ * both ask).
  */
 public final class KubernetesTokenReview implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesTokenReview.class);
@@ -40,8 +45,14 @@ public final class KubernetesTokenReview implements Authenticator {
   public static final String OPERATOR_VERB = "update";
   public static final String VIEWER_VERB = "get";
 
-  /** Beyond this many cached answers, expired ones are dropped, then all if still too many. */
+  /** How many accepted tokens are remembered; the least recently used go first. */
   static final int MAX_CACHED = 10_000;
+
+  /** How many refused tokens are remembered, apart from the accepted ones. */
+  static final int MAX_CACHED_REFUSALS = 1_000;
+
+  /** How many reviews may be asked of the API server at once. */
+  static final int MAX_IN_FLIGHT = 4;
 
   /** An answer as cached: the caller, or why the token was refused. */
   private record Answer(Optional<Caller> caller, String refusal, Instant expires) {}
@@ -52,7 +63,9 @@ public final class KubernetesTokenReview implements Authenticator {
   private final Optional<String> audience;
   private final Duration cacheTtl;
   private final Clock clock;
-  private final ConcurrentHashMap<String, Answer> cache = new ConcurrentHashMap<>();
+  private final Map<String, Answer> accepted = lru(MAX_CACHED);
+  private final Map<String, Answer> refused = lru(MAX_CACHED_REFUSALS);
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
   public KubernetesTokenReview(
       KubernetesClient client,
@@ -71,27 +84,54 @@ public final class KubernetesTokenReview implements Authenticator {
 
   @Override
   public Optional<Caller> authenticate(Credentials credentials) {
-    if (credentials.bearerToken().isEmpty()) {
+    if (credentials.bearerToken().filter(OidcTokens::looksLikeJwt).isEmpty()) {
       return Optional.empty();
     }
     String token = credentials.bearerToken().get();
     String key = HexFormat.of().formatHex(StaticTokens.sha256(token));
     Instant now = clock.instant();
-    Answer cached = cache.get(key);
-    if (cached == null || !now.isBefore(cached.expires())) {
-      cached = review(token, now.plus(cacheTtl));
-      if (cache.size() >= MAX_CACHED) {
-        cache.values().removeIf(a -> !now.isBefore(a.expires()));
-        if (cache.size() >= MAX_CACHED) {
-          cache.clear();
-        }
+    Answer cached = cached(key, now);
+    if (cached == null) {
+      if (!inFlight.tryAcquire()) {
+        throw new IdentityProviderUnavailable(
+            "Too many Kubernetes token reviews are under way; try again shortly.");
       }
-      cache.put(key, cached);
+      try {
+        cached = review(token, now.plus(cacheTtl));
+      } finally {
+        inFlight.release();
+      }
+      Map<String, Answer> cache = cached.caller().isPresent() ? accepted : refused;
+      synchronized (cache) {
+        cache.put(key, cached);
+      }
     }
     if (cached.caller().isEmpty()) {
       throw new AuthenticationRefused(cached.refusal());
     }
     return cached.caller();
+  }
+
+  /** The answer kept for {@code key} that has not expired, or null. */
+  private Answer cached(String key, Instant now) {
+    for (Map<String, Answer> cache : List.of(accepted, refused)) {
+      synchronized (cache) {
+        Answer a = cache.get(key);
+        if (a != null && now.isBefore(a.expires())) {
+          return a;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, Answer> lru(int capacity) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
+        return size() > capacity;
+      }
+    };
   }
 
   /** Asks the API server; throws {@link IdentityProviderUnavailable} when it does not answer. */

@@ -194,6 +194,10 @@ public final class OidcTokens implements Authenticator {
     } catch (KeySourceException e) {
       discoveryFailedAt = clock.instant();
       throw e;
+    } catch (RuntimeException e) { // a jwks_uri that is no URL, or not https
+      discoveryFailedAt = clock.instant();
+      throw new KeySourceException(
+          "the discovery document's jwks_uri is unusable: " + e.getMessage());
     }
   }
 

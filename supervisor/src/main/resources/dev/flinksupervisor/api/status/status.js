@@ -15,6 +15,8 @@ const state = {
   savepoints: new Map(), // jobId -> records
   savepointsReadAt: new Map(),
   stream: null,
+  lastEventTime: null, // where a new stream resumes
+  shownEvents: new Set(),
 };
 
 const $ = (id) => document.getElementById(id);
@@ -168,6 +170,9 @@ function renderTimelines() {
 }
 
 function addEvent(e) {
+  if (state.shownEvents.has(e.id)) return; // replayed by a resumed stream
+  state.shownEvents.add(e.id);
+  state.lastEventTime = e.time;
   const list = $("events");
   const item = el("li", { class: "severity-" + e.severity, "data-event-id": e.id },
     new Date(e.time).toLocaleTimeString() + "  " + e.severity.padEnd(7) + " " + e.type
@@ -183,11 +188,14 @@ async function followEvents() {
   if (state.stream) state.stream.abort();
   const controller = new AbortController();
   state.stream = controller;
-  const since = new Date(Date.now() - 15 * 60 * 1000).toISOString();
   $("events").replaceChildren();
+  state.shownEvents.clear();
+  state.lastEventTime = null;
   while (!controller.signal.aborted) {
     try {
       $("stream-state").textContent = "(connecting)";
+      // The last quarter of an hour first; after a break, from the last event shown on.
+      const since = state.lastEventTime || new Date(Date.now() - 15 * 60 * 1000).toISOString();
       const r = await fetch("/api/v1/events/stream?since=" + encodeURIComponent(since), {
         headers: { Accept: "text/event-stream", Authorization: "Bearer " + state.token },
         signal: controller.signal,
