@@ -1,5 +1,6 @@
 package dev.flinksupervisor;
 
+import dev.flinksupervisor.cli.Cli;
 import dev.flinksupervisor.config.ConfigException;
 import dev.flinksupervisor.config.ConfigLoader;
 import dev.flinksupervisor.config.SupervisorConfig;
@@ -7,12 +8,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
-/** The command line: {@code run --config FILE} (the sidecar) and {@code demo [--api-port N]}. */
+/**
+ * The command line: {@code run --config FILE} (the sidecar), the on-call commands over a running
+ * sidecar's admin API ({@link Cli}), and {@code demo [--api-port N]}.
+ */
 public final class Main {
   static final String USAGE =
       """
       Usage:
         flink-supervisor run --config FILE    run the sidecar (options: YAML file, then SUPERVISOR_* env)
+
+      """
+          + Cli.USAGE
+          + """
 
       The demo (an embedded Kubernetes API, Flink cluster, job and sidecar) is its own jar:
         java -jar flink-supervisor-demo.jar [--api-port N]
@@ -28,6 +36,8 @@ public final class Main {
       }
       switch (args[0]) {
         case "run" -> run(args);
+        case "jobs", "job", "savepoint", "stop", "submit", "reprofile", "events", "cluster" ->
+            System.exit(Cli.main(args));
         case "demo" ->
             fail("The demo is not part of the sidecar; run java -jar flink-supervisor-demo.jar.");
         case "-h", "--help", "help" -> System.out.print(USAGE);

@@ -102,7 +102,8 @@ public final class ConfigLoader {
     return new SupervisorConfig(values, flink, profiles);
   }
 
-  static Map<String, String> readYaml(Path file) {
+  /** A YAML configuration file's options, flattened to dotted keys. */
+  public static Map<String, String> readYaml(Path file) {
     Object tree;
     try {
       tree = YAML.readValue(Files.readString(file), Object.class);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.slf4j.Logger;
@@ -54,12 +55,24 @@ public final class Demo implements AutoCloseable {
    */
   public static Demo start(Path workDir, Map<String, String> settings, Clock clock)
       throws Exception {
+    return start(workDir, settings, Map.of(), clock);
+  }
+
+  /**
+   * As above, with {@code SUPERVISOR_*} variables of {@code env} over {@code settings}; those that
+   * would move the sidecar off the demo's cluster (its id, namespace, Kubernetes API and HA
+   * storage) are ignored.
+   */
+  public static Demo start(
+      Path workDir, Map<String, String> settings, Map<String, String> env, Clock clock)
+      throws Exception {
     Files.createDirectories(workDir);
     return start(
         workDir,
         EmbeddedKubernetes.start(workDir.resolve("k8s"), NAMESPACE, 0),
         CLUSTER_ID,
         settings,
+        env,
         clock);
   }
 
@@ -74,6 +87,17 @@ public final class Demo implements AutoCloseable {
       Map<String, String> settings,
       Clock clock)
       throws Exception {
+    return start(workDir, kubernetes, clusterId, settings, Map.of(), clock);
+  }
+
+  private static Demo start(
+      Path workDir,
+      KubernetesApi kubernetes,
+      String clusterId,
+      Map<String, String> settings,
+      Map<String, String> env,
+      Clock clock)
+      throws Exception {
     EmbeddedFlink flink = null;
     Sidecar sidecar = null;
     try {
@@ -82,7 +106,7 @@ public final class Demo implements AutoCloseable {
           EmbeddedFlink.start(
               EmbeddedFlink.haConfiguration(
                   clusterId, kubernetes.namespace(), kubernetes.kubeconfig(), flinkDir),
-              2);
+              4);
       JobID jobId = flink.submitDemoJob("--name", "demo-job");
 
       Map<String, String> sidecarSettings = new HashMap<>(settings);
@@ -91,7 +115,16 @@ public final class Demo implements AutoCloseable {
       sidecarSettings.put(SupervisorOptions.KUBECONFIG.key(), kubernetes.kubeconfig().toString());
       sidecarSettings.put(
           SupervisorOptions.HA_STORAGE_DIR.key(), flinkDir.resolve("ha").toUri().toString());
-      SupervisorConfig config = new ConfigLoader().load(sidecarSettings, Map.of());
+      Map<String, String> sidecarEnv = new HashMap<>(env);
+      for (var fixed :
+          List.of(
+              SupervisorOptions.CLUSTER_ID,
+              SupervisorOptions.NAMESPACE,
+              SupervisorOptions.KUBECONFIG,
+              SupervisorOptions.HA_STORAGE_DIR)) {
+        sidecarEnv.remove(fixed.envName());
+      }
+      SupervisorConfig config = new ConfigLoader().load(sidecarSettings, sidecarEnv);
       sidecar = Sidecar.start(config, clock);
       return new Demo(kubernetes, clusterId, flink, jobId, sidecar, config);
     } catch (Exception e) {
@@ -128,16 +161,16 @@ public final class Demo implements AutoCloseable {
   }
 
   /**
-   * Stops the sidecar, cancels the job, waits until Flink has removed the job from its HA ConfigMap
-   * (closing a MiniCluster before that can hang), then stops Flink and the API server.
+   * Stops the sidecar, cancels every job still running, waits until Flink has removed them from its
+   * HA ConfigMap (closing a MiniCluster before that can hang), then stops Flink and the API server.
    */
   @Override
   public void close() throws Exception {
     closeQuietly(sidecar);
     try {
-      flink.cancelAndAwaitCleanup(jobId, kubernetes, Duration.ofSeconds(10));
+      flink.cancelAllAndAwaitCleanup(kubernetes, Duration.ofSeconds(30));
     } catch (Exception e) {
-      LOG.warn("The example job did not stop cleanly: {}", e.toString());
+      LOG.warn("The demo's jobs did not stop cleanly: {}", e.toString());
     }
     closeQuietly(flink);
     kubernetes.close();

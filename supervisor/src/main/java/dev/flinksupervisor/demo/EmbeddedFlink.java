@@ -129,6 +129,50 @@ public final class EmbeddedFlink implements AutoCloseable {
     }
   }
 
+  /**
+   * Cancels every job that still runs (the demo's, and those submitted through the sidecar), waits
+   * until each has ended, and until Flink has removed every job from its HA ConfigMap: closing a
+   * MiniCluster before that can hang.
+   */
+  public void cancelAllAndAwaitCleanup(KubernetesApi kubernetes, Duration timeout)
+      throws Exception {
+    for (var job : miniCluster.listJobs().get()) {
+      if (!job.getJobState().isGloballyTerminalState()) {
+        try {
+          miniCluster.cancelJob(job.getJobId()).get();
+        } catch (Exception e) {
+          // it ended meanwhile
+        }
+      }
+    }
+    for (var job : miniCluster.listJobs().get()) {
+      Await.until(
+          "job " + job.getJobId() + " to end",
+          timeout,
+          () ->
+              miniCluster.getJobStatus(job.getJobId()).join().isGloballyTerminalState()
+                  ? Boolean.TRUE
+                  : null);
+    }
+    String configMap =
+        configuration.get(KubernetesConfigOptions.CLUSTER_ID) + "-cluster-config-map";
+    try (KubernetesClient client = kubernetes.client()) {
+      Await.until(
+          "every job to leave " + configMap,
+          timeout,
+          () -> {
+            ConfigMap map =
+                client.configMaps().inNamespace(kubernetes.namespace()).withName(configMap).get();
+            return map == null
+                    || map.getData() == null
+                    || map.getData().keySet().stream()
+                        .noneMatch(k -> k.startsWith("executionPlan-"))
+                ? Boolean.TRUE
+                : null;
+          });
+    }
+  }
+
   public MiniCluster miniCluster() {
     return miniCluster;
   }

@@ -86,7 +86,7 @@ class DemoITCase {
     assertThat(cluster.get("namespace").asText()).isEqualTo(demo.kubernetes().namespace());
     assertThat(cluster.get("flinkVersion").asText()).isEqualTo("2.3.0");
     assertThat(cluster.get("taskManagers").asInt()).isEqualTo(1);
-    assertThat(cluster.at("/slots/total").asInt()).isEqualTo(2);
+    assertThat(cluster.at("/slots/total").asInt()).isEqualTo(4);
 
     String leaderUrl = cluster.at("/leader/restUrl").asText();
     assertThat(leaderUrl).startsWith("http://127.0.0.1:");
