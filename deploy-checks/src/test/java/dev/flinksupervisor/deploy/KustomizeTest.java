@@ -154,6 +154,51 @@ class KustomizeTest {
     }
   }
 
+  /**
+   * The optional component for Kubernetes tokens, added to an overlay as its README says: it binds
+   * the sidecar's service account, in the overlay's namespace, to system:auth-delegator.
+   */
+  @org.junit.jupiter.api.Test
+  void the_kubernetes_auth_component_binds_the_sidecar_to_auth_delegator() throws Exception {
+    boolean kubectl = Commands.available("kubectl", "version", "--client").isPresent();
+    if (!kubectl) {
+      String reason = "kubectl is not on the PATH: the kubernetes-auth component was not rendered";
+      System.out.println("SKIPPED: " + reason);
+      assertThat(System.getenv("FLINK_SUPERVISOR_REQUIRE_KUBECTL"))
+          .as("%s, but FLINK_SUPERVISOR_REQUIRE_KUBECTL is set", reason)
+          .isNull();
+      assumeTrue(false, reason);
+    }
+    Path overlay = Files.createDirectories(Path.of("target", "kustomize-kubernetes-auth"));
+    Files.writeString(
+        overlay.resolve("kustomization.yaml"),
+        """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        namespace: streaming
+        resources:
+          - %s
+        components:
+          - %s
+        """
+            .formatted(
+                overlay
+                    .toAbsolutePath()
+                    .relativize(Repository.K8S.resolve("native").toAbsolutePath()),
+                overlay
+                    .toAbsolutePath()
+                    .relativize(
+                        Repository.K8S.resolve("components/kubernetes-auth").toAbsolutePath())));
+    List<JsonNode> objects = render(overlay.toAbsolutePath());
+    JsonNode binding = only(objects, "ClusterRoleBinding");
+    assertThat(binding.at("/roleRef/kind").asText()).isEqualTo("ClusterRole");
+    assertThat(binding.at("/roleRef/name").asText()).isEqualTo("system:auth-delegator");
+    assertThat(binding.at("/subjects/0/name").asText())
+        .isEqualTo(only(objects, "ServiceAccount").at("/metadata/name").asText());
+    assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo("streaming");
+    checkRendered("native + kubernetes-auth", objects);
+  }
+
   private static JsonNode only(List<JsonNode> objects, String kind) {
     List<JsonNode> found =
         objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
