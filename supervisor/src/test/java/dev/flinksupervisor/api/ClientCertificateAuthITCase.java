@@ -179,7 +179,10 @@ class ClientCertificateAuthITCase {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    dev.flinksupervisor.testing.ApiContract.check(method, path, response);
+    return response;
   }
 
   /** A client trusting the test CA and presenting {@code name}'s certificate (none: null). */

@@ -86,12 +86,16 @@ class TlsTest {
     tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
-    return HttpClient.newBuilder()
-        .sslContext(ssl)
-        .build()
-        .send(
-            HttpRequest.newBuilder(URI.create("https://localhost:" + api.port() + path)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newBuilder()
+            .sslContext(ssl)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + api.port() + path))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    dev.flinksupervisor.testing.ApiContract.check("GET", path, response);
+    return response;
   }
 
   @Test

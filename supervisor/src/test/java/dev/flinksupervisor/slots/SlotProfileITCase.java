@@ -270,15 +270,18 @@ class SlotProfileITCase {
   }
 
   private HttpResponse<String> reprofile(String job, String body) throws Exception {
-    return java.net.http.HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create(http.baseUrl() + "/api/v1/jobs/" + job + "/slot-profiles"))
-                .header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    String path = "/api/v1/jobs/" + job + "/slot-profiles";
+    HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(http.baseUrl() + path))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    dev.flinksupervisor.testing.ApiContract.check("PUT", path, response);
+    return response;
   }
 
   private ResourceProfileInfo slotOf(JobID job) {
