@@ -207,7 +207,7 @@ public final class SupervisionLoop implements AutoCloseable {
     }
     Instant now = clock.instant();
     Map<String, JobView> known = state.snapshot().jobs();
-    Map<String, JobView> next = new HashMap<>();
+    Map<String, JobView> next = new HashMap<>((int) (jobs.size() / 0.75f) + 1);
     for (JobSummary summary : jobs) {
       JobView previous = known.get(summary.id());
       next.put(summary.id(), previous == null ? firstSeen(summary) : previous.withSummary(summary));
