@@ -12,7 +12,6 @@ import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 
 /** The event history and the live event stream, under {@code /api/v1/events}. */
 final class EventRoutes {
@@ -94,7 +93,8 @@ final class EventRoutes {
               .dropped()
               .ifPresent(
                   reason ->
-                      client.sendEvent("dropped", Json.writeString(Map.of("reason", reason))));
+                      client.sendEvent(
+                          "dropped", Json.writeString(new OpenApiDocument.StreamDropped(reason))));
           break;
         } else {
           client.sendComment("keep-alive");

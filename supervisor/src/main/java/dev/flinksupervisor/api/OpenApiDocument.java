@@ -219,10 +219,13 @@ final class OpenApiDocument {
             "since",
             "Also replay the kept events after this time (ISO-8601)",
             Map.of("type", "string", "format", "date-time"))
-        .text(
-            200,
-            "text/event-stream",
-            "Server-sent events; each 'data:' line is an Event (" + event.get("$ref") + ")")
+        .eventStream(
+            "Server-sent events; each 'data:' line is an Event ("
+                + event.get("$ref")
+                + "), or,"
+                + " for the event named 'dropped', a StreamDropped",
+            event,
+            d.schemas.ref(StreamDropped.class, false))
         .errors(400, 406, 429);
     d.op(
             "get",
@@ -456,6 +459,28 @@ final class OpenApiDocument {
       return this;
     }
 
+    /**
+     * Server-sent events: OpenAPI 3.0 has no schema for a stream's items, so the stream is a string
+     * and the schemas of its events' data are named in {@code x-event-data}, by event name.
+     */
+    Op eventStream(
+        String description, Map<String, Object> eventData, Map<String, Object> droppedData) {
+      responses.put(
+          "200",
+          Map.of(
+              "description",
+              description,
+              "content",
+              Map.of(
+                  "text/event-stream",
+                  Map.of(
+                      "schema",
+                      Map.of("type", "string"),
+                      "x-event-data",
+                      Map.of("*", eventData, "dropped", droppedData)))));
+      return this;
+    }
+
     Op notModified() {
       responses.put("304", Map.of("description", "Not modified: the If-None-Match tag matched"));
       return this;
@@ -483,6 +508,9 @@ final class OpenApiDocument {
           Map.of(Problem.CONTENT_TYPE, Map.of("schema", schemas.ref(Problem.class, false))));
     }
   }
+
+  /** The data of the event that ends a stream that fell too far behind. */
+  record StreamDropped(String reason) {}
 
   private static final Map<Integer, String> ERRORS =
       Map.ofEntries(
