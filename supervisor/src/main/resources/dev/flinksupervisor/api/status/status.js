@@ -136,7 +136,8 @@ async function readSavepoints(jobId, force) {
 function renderTimelines() {
   const now = Date.now();
   const from = now - WINDOW_MS;
-  const x = (t) => (((t - from) / WINDOW_MS) * 1000).toFixed(1);
+  // The window spans x = 10 to 990, so that a mark at either end is drawn whole.
+  const x = (t) => (10 + ((t - from) / WINDOW_MS) * 980).toFixed(1);
   const box = $("timelines");
   box.replaceChildren();
   for (const j of state.jobs) {
