@@ -23,7 +23,7 @@ public final class Main {
           + """
 
       The demo (an embedded Kubernetes API, Flink cluster, job and sidecar) is its own jar:
-        java -jar flink-supervisor-demo.jar [--api-port N]
+        java -jar flink-supervisor-demo.jar [--api-port N] [--config FILE]
       """;
 
   private Main() {}

@@ -1,5 +1,6 @@
 package dev.flinksupervisor.slots;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.configuration.MemorySize;
@@ -23,15 +24,22 @@ public final class SlotFit {
           "The cluster runs the adaptive scheduler (jobmanager.scheduler: adaptive), which ignores"
               + " slot profiles; use the default scheduler to run jobs with profiles.");
     }
-    if (capacity.taskManagers().isEmpty()) {
+    // A TaskManager that has just registered may report no resources yet (all zero): its size is
+    // unknown, not zero. Without any TaskManager of known size (none yet, as with native
+    // Kubernetes before the first job asks for one), the profiles cannot be judged and pass.
+    List<Capacity.TaskManager> known =
+        capacity.taskManagers().stream()
+            .filter(tm -> tm.cpuCores() > 0 || tm.taskHeapMb() > 0 || tm.managedMb() > 0)
+            .toList();
+    if (known.isEmpty()) {
       return Optional.empty();
     }
     for (Map.Entry<String, SlotProfile> e : profiles.entrySet()) {
       SlotProfile p = e.getValue();
-      boolean fits = capacity.taskManagers().stream().anyMatch(tm -> fits(p, tm));
+      boolean fits = known.stream().anyMatch(tm -> fits(p, tm));
       if (!fits) {
         Capacity.TaskManager largest =
-            capacity.taskManagers().stream()
+            known.stream()
                 .max(java.util.Comparator.comparingDouble(Capacity.TaskManager::cpuCores))
                 .orElseThrow();
         return Optional.of(

@@ -42,4 +42,20 @@ class SlotFitTest {
         .isEmpty();
     assertThat(SlotFit.refusal(Map.of(), new Capacity("adaptive", List.of()))).isEmpty();
   }
+
+  @Test
+  void a_taskmanager_that_reports_no_resources_yet_is_of_unknown_size_not_zero() {
+    Capacity.TaskManager registering = new Capacity.TaskManager("tm-new", 0, 0, 0, 0, Map.of());
+
+    assertThat(
+            SlotFit.refusal(
+                Map.of("default", SMALL), new Capacity("default", List.of(registering))))
+        .isEmpty();
+    SlotProfile huge = new SlotProfile(4, "256m", null, null, Map.of());
+    assertThat(
+            SlotFit.refusal(
+                Map.of("default", huge), new Capacity("default", List.of(registering, TM))))
+        .as("judged by the TaskManagers of known size")
+        .hasValueSatisfying(why -> assertThat(why).contains("larger than any TaskManager"));
+  }
 }
