@@ -70,6 +70,7 @@ public final class AdminApi implements AutoCloseable {
       dev.flinksupervisor.api.auth.AuthMethods auth) {}
 
   private final Settings settings;
+  private volatile Map<String, Object> openApi;
   private final ClusterState state;
   private final EventLog events;
   private final RestorableRecord restorable;
@@ -139,8 +140,7 @@ public final class AdminApi implements AutoCloseable {
 
     config.routes.get("/healthz", ctx -> ctx.json(new UpJson("UP")));
     config.routes.get("/readyz", this::readyz);
-    Map<String, Object> openApi = OpenApiDocument.build();
-    config.routes.get("/openapi.json", ctx -> ctx.json(openApi));
+    config.routes.get("/openapi.json", ctx -> ctx.json(openApi()));
     new StatusPage().register(config.routes);
     // First: the push listener serves pushes only, before any other route's checks.
     push.ifPresent(p -> p.register(config.routes));
@@ -282,6 +282,16 @@ public final class AdminApi implements AutoCloseable {
         .map(e -> e.method.name() + " " + e.path)
         .sorted()
         .toList();
+  }
+
+  /** The contract, built when it is first asked for rather than at start. */
+  private Map<String, Object> openApi() {
+    Map<String, Object> doc = openApi;
+    if (doc == null) {
+      doc = OpenApiDocument.build(); // two first requests may both build it; either will do
+      openApi = doc;
+    }
+    return doc;
   }
 
   /** The port actually bound (useful with port 0). */
