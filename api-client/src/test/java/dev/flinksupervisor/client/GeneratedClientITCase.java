@@ -12,11 +12,11 @@ import dev.flinksupervisor.client.model.SavepointList;
 import dev.flinksupervisor.client.model.SavepointRecord;
 import dev.flinksupervisor.client.model.SavepointRequest;
 import dev.flinksupervisor.config.SupervisorOptions;
+import dev.flinksupervisor.demo.Await;
 import dev.flinksupervisor.demo.Demo;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,8 +92,8 @@ class GeneratedClientITCase {
         until(
             "the savepoint completed",
             () -> {
-              SavepointRecord r = savepoints.getSavepoint(jobId, accepted.getId());
-              return r.getState() == SavepointRecord.StateEnum.COMPLETED ? r : null;
+              SavepointRecord r = call(() -> savepoints.getSavepoint(jobId, accepted.getId()));
+              return r != null && r.getState() == SavepointRecord.StateEnum.COMPLETED ? r : null;
             });
     assertThat(completed.getPath()).isNotBlank();
     assertThat(completed.getCompletedAt()).isNotNull();
@@ -134,18 +134,8 @@ class GeneratedClientITCase {
     }
   }
 
-  private static <T> T until(String what, ThrowingSupplier<T> probe) throws Exception {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (true) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Waited " + PATIENCE + " for " + what);
-      }
-      Thread.sleep(250);
-    }
+  private static <T> T until(String what, java.util.function.Supplier<T> probe) throws Exception {
+    return Await.until(what, PATIENCE, probe);
   }
 
   @FunctionalInterface

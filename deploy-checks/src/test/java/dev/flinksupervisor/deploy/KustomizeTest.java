@@ -48,15 +48,7 @@ class KustomizeTest {
 
   @TestFactory
   List<DynamicTest> every_overlay_renders() throws Exception {
-    boolean kubectl = Commands.available("kubectl", "version", "--client").isPresent();
-    if (!kubectl) {
-      String reason = "kubectl is not on the PATH: the kustomizations were not rendered";
-      System.out.println("SKIPPED: " + reason);
-      assertThat(System.getenv("FLINK_SUPERVISOR_REQUIRE_KUBECTL"))
-          .as("%s, but FLINK_SUPERVISOR_REQUIRE_KUBECTL is set", reason)
-          .isNull();
-      assumeTrue(false, reason);
-    }
+    requireKubectl("the kustomizations were not rendered");
     List<DynamicTest> tests = new ArrayList<>();
     for (Path dir : kustomizations()) {
       String name = Repository.K8S.relativize(dir).toString();
@@ -160,15 +152,7 @@ class KustomizeTest {
    */
   @org.junit.jupiter.api.Test
   void the_kubernetes_auth_component_binds_the_sidecar_to_auth_delegator() throws Exception {
-    boolean kubectl = Commands.available("kubectl", "version", "--client").isPresent();
-    if (!kubectl) {
-      String reason = "kubectl is not on the PATH: the kubernetes-auth component was not rendered";
-      System.out.println("SKIPPED: " + reason);
-      assertThat(System.getenv("FLINK_SUPERVISOR_REQUIRE_KUBECTL"))
-          .as("%s, but FLINK_SUPERVISOR_REQUIRE_KUBECTL is set", reason)
-          .isNull();
-      assumeTrue(false, reason);
-    }
+    requireKubectl("the kubernetes-auth component was not rendered");
     Path overlay = Files.createDirectories(Path.of("target", "kustomize-kubernetes-auth"));
     Files.writeString(
         overlay.resolve("kustomization.yaml"),
@@ -197,6 +181,18 @@ class KustomizeTest {
         .isEqualTo(only(objects, "ServiceAccount").at("/metadata/name").asText());
     assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo("streaming");
     checkRendered("native + kubernetes-auth", objects);
+  }
+
+  /** Skips the test without kubectl, saying {@code what} was not checked; CI requires it. */
+  private static void requireKubectl(String what) {
+    if (Commands.available("kubectl", "version", "--client").isEmpty()) {
+      String reason = "kubectl is not on the PATH: " + what;
+      System.out.println("SKIPPED: " + reason);
+      assertThat(System.getenv("FLINK_SUPERVISOR_REQUIRE_KUBECTL"))
+          .as("%s, but FLINK_SUPERVISOR_REQUIRE_KUBECTL is set", reason)
+          .isNull();
+      assumeTrue(false, reason);
+    }
   }
 
   private static JsonNode only(List<JsonNode> objects, String kind) {

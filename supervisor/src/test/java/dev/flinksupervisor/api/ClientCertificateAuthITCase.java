@@ -9,10 +9,8 @@ import dev.flinksupervisor.api.auth.AuthMethods;
 import dev.flinksupervisor.api.auth.CertificateRules;
 import dev.flinksupervisor.api.auth.ClientAuthMode;
 import dev.flinksupervisor.api.auth.ClientCertificates;
-import dev.flinksupervisor.supervision.ClusterState;
-import dev.flinksupervisor.supervision.EventLog;
-import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.MutableClock;
+import dev.flinksupervisor.testing.OpenSsl;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
@@ -33,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -58,7 +55,7 @@ class ClientCertificateAuthITCase {
 
   @BeforeEach
   void certificates() throws Exception {
-    assumeTrue(opensslPresent(), "openssl is needed to make test certificates");
+    assumeTrue(OpenSsl.present(), "openssl is needed to make test certificates");
     ca("ca");
     ca("other-ca");
     signed("server", "ca", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1");
@@ -98,14 +95,9 @@ class ClientCertificateAuthITCase {
             Optional.empty(),
             Optional.empty());
     api =
-        TestAdminApis.create(
-                TestAdminApis.settings(Map.of(TOKEN, ApiRole.OPERATOR), Optional.of(tls), 4, auth),
-                new ClusterState(),
-                new EventLog(clock, 100),
-                new FakeFlinkSavepoints(),
-                TestAdminApis.metrics(),
-                clock)
-            .start();
+        TestAdminApis.started(
+            TestAdminApis.settings(Map.of(TOKEN, ApiRole.OPERATOR), Optional.of(tls), 4, auth),
+            clock);
   }
 
   @Test
@@ -269,7 +261,7 @@ class ClientCertificateAuthITCase {
   }
 
   private void ca(String name) throws Exception {
-    openssl(
+    OpenSsl.run(
         "req",
         "-x509",
         "-newkey",
@@ -287,7 +279,7 @@ class ClientCertificateAuthITCase {
 
   private void signed(String name, String ca, String subject, String extensions) throws Exception {
     Files.writeString(dir.resolve(name + ".ext"), extensions + "\n");
-    openssl(
+    OpenSsl.run(
         "req",
         "-newkey",
         "rsa:2048",
@@ -298,7 +290,7 @@ class ClientCertificateAuthITCase {
         dir.resolve(name + ".csr").toString(),
         "-subj",
         subject);
-    openssl(
+    OpenSsl.run(
         "x509", "-req",
         "-in", dir.resolve(name + ".csr").toString(),
         "-CA", dir.resolve(ca + ".pem").toString(),
@@ -307,24 +299,5 @@ class ClientCertificateAuthITCase {
         "-days", "1",
         "-extfile", dir.resolve(name + ".ext").toString(),
         "-out", dir.resolve(name + ".pem").toString());
-  }
-
-  private void openssl(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add("openssl");
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0)
-        .as("openssl %s: %s", String.join(" ", args), output)
-        .isTrue();
-  }
-
-  private static boolean opensslPresent() {
-    try {
-      return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
   }
 }

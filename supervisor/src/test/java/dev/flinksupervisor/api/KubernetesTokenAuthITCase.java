@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flinksupervisor.api.auth.AuthMethods;
 import dev.flinksupervisor.api.auth.KubernetesTokenReview;
 import dev.flinksupervisor.store.KubernetesClients;
-import dev.flinksupervisor.supervision.ClusterState;
-import dev.flinksupervisor.supervision.EventLog;
-import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MutableClock;
@@ -172,28 +169,18 @@ class KubernetesTokenAuthITCase {
 
   private void startApi(Optional<String> audience) {
     api =
-        TestAdminApis.create(
-                TestAdminApis.settings(
-                    Map.of("static-token", ApiRole.OPERATOR),
+        TestAdminApis.started(
+            TestAdminApis.settings(
+                Map.of("static-token", ApiRole.OPERATOR),
+                Optional.empty(),
+                4,
+                new AuthMethods(
                     Optional.empty(),
-                    4,
-                    new AuthMethods(
-                        Optional.empty(),
-                        Optional.empty(),
-                        Optional.of(
-                            new KubernetesTokenReview(
-                                client,
-                                "flink",
-                                "orders",
-                                audience,
-                                Duration.ofSeconds(30),
-                                clock)))),
-                new ClusterState(),
-                new EventLog(clock, 100),
-                new FakeFlinkSavepoints(),
-                TestAdminApis.metrics(),
-                clock)
-            .start();
+                    Optional.empty(),
+                    Optional.of(
+                        new KubernetesTokenReview(
+                            client, "flink", "orders", audience, Duration.ofSeconds(30), clock)))),
+            clock);
     http = new HttpTestClient(api.port());
   }
 

@@ -21,9 +21,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.flinksupervisor.api.auth.AuthMethods;
 import dev.flinksupervisor.api.auth.OidcTokens;
 import dev.flinksupervisor.api.auth.RoleClaims;
-import dev.flinksupervisor.supervision.ClusterState;
-import dev.flinksupervisor.supervision.EventLog;
-import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.HttpTestClient;
 import dev.flinksupervisor.testing.HttpTestClient.Response;
 import dev.flinksupervisor.testing.MutableClock;
@@ -127,18 +124,13 @@ class OidcAuthITCase {
             Duration.ofSeconds(2),
             clock);
     api =
-        TestAdminApis.create(
-                TestAdminApis.settings(
-                    Map.of("static-token", ApiRole.OPERATOR),
-                    Optional.empty(),
-                    4,
-                    new AuthMethods(Optional.empty(), Optional.of(oidc), Optional.empty())),
-                new ClusterState(),
-                new EventLog(clock, 100),
-                new FakeFlinkSavepoints(),
-                TestAdminApis.metrics(),
-                clock)
-            .start();
+        TestAdminApis.started(
+            TestAdminApis.settings(
+                Map.of("static-token", ApiRole.OPERATOR),
+                Optional.empty(),
+                4,
+                new AuthMethods(Optional.empty(), Optional.of(oidc), Optional.empty())),
+            clock);
     http = new HttpTestClient(api.port());
   }
 

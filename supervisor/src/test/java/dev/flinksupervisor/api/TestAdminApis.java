@@ -73,6 +73,18 @@ final class TestAdminApis {
         new MetricsSetup.Otlp(false, Optional.empty(), Duration.ofMinutes(1), Map.of(), Map.of()));
   }
 
+  /** A started admin API over fakes and an empty cluster: for tests of who may do what. */
+  static AdminApi started(AdminApi.Settings settings, Clock clock) {
+    return create(
+            settings,
+            new ClusterState(),
+            new EventLog(clock, 100),
+            new dev.flinksupervisor.testing.FakeFlinkSavepoints(),
+            metrics(),
+            clock)
+        .start();
+  }
+
   static AdminApi create(
       AdminApi.Settings settings,
       ClusterState state,

@@ -8,6 +8,7 @@ import dev.flinksupervisor.supervision.ClusterState;
 import dev.flinksupervisor.supervision.EventLog;
 import dev.flinksupervisor.testing.FakeFlinkSavepoints;
 import dev.flinksupervisor.testing.MutableClock;
+import dev.flinksupervisor.testing.OpenSsl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -41,36 +41,20 @@ class TlsTest {
   }
 
   private void certificate(String commonName) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                dir.resolve("key.pem").toString(),
-                "-out",
-                dir.resolve("cert.pem").toString(),
-                "-days",
-                "1",
-                "-subj",
-                "/CN=" + commonName)
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0)
-        .as("openssl made a certificate")
-        .isTrue();
-  }
-
-  private static boolean opensslPresent() {
-    try {
-      return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
+    OpenSsl.run(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        dir.resolve("key.pem").toString(),
+        "-out",
+        dir.resolve("cert.pem").toString(),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=" + commonName);
   }
 
   private HttpResponse<String> getOverTls(String path) throws Exception {
@@ -100,7 +84,7 @@ class TlsTest {
 
   @Test
   void the_api_speaks_https_and_picks_up_a_rotated_certificate() throws Exception {
-    assumeTrue(opensslPresent(), "openssl is needed to make a test certificate");
+    assumeTrue(OpenSsl.present(), "openssl is needed to make a test certificate");
     certificate("localhost");
     PemTls tls = new PemTls(dir.resolve("cert.pem"), dir.resolve("key.pem"));
     api = api(tls).start();

@@ -114,15 +114,23 @@ class DemoTourITCase {
       int code;
       if (List.of(args).contains("--follow")) {
         CompletableFuture<Integer> following = CompletableFuture.supplyAsync(() -> cli.run(args));
-        // A live event: a savepoint of the tour's re-profiled job, taken meanwhile.
-        Thread.sleep(2_000);
-        new Cli(System.out, System.err, shell)
-            .run("savepoint", started.demo().jobId().toHexString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!out.toString(StandardCharsets.UTF_8).contains("SAVEPOINT_COMPLETED")
-            && System.nanoTime() < deadline) {
-          Thread.sleep(200);
-        }
+        Await.until(
+            "the event stream to be open",
+            Duration.ofSeconds(60),
+            () ->
+                err.toString(StandardCharsets.UTF_8).contains("Following the events")
+                    ? true
+                    : null);
+        // A live event: a savepoint of the demo job, taken meanwhile.
+        assertThat(
+                new Cli(System.out, System.err, shell)
+                    .run("savepoint", started.demo().jobId().toHexString(), "--wait"))
+            .isZero();
+        Await.until(
+            "a live SAVEPOINT_COMPLETED event",
+            Duration.ofSeconds(60),
+            () ->
+                out.toString(StandardCharsets.UTF_8).contains("SAVEPOINT_COMPLETED") ? true : null);
         cli.stop();
         code = following.get(30, TimeUnit.SECONDS);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("SAVEPOINT_COMPLETED");
